@@ -43,6 +43,8 @@ export interface TokenizerConfig {
   minFrequency: number;
   /** Maximum tokens per document fed to models (paper: 512). */
   maxLength: number;
+  /** `<extra_id_N>` sentinels for T5 span corruption; ≥ noiseDensity·maxLength/meanSpanLength spans are needed. */
+  numSentinels: number;
 }
 
 export interface EmbeddingConfig {
@@ -128,7 +130,7 @@ const SMALL: LmiConfig = {
     maxDocs: 0,
     synthetic: { numDocs: 3000, branching: [6, 4, 3], minWords: 12, maxWords: 40, wordsPerTopic: 12, backgroundWords: 400, backgroundRate: 0.45 },
   },
-  tokenizer: { kind: 'wordpiece', vocabSize: 8000, lowercase: true, minFrequency: 2, maxLength: 64 },
+  tokenizer: { kind: 'wordpiece', vocabSize: 8000, lowercase: true, minFrequency: 2, maxLength: 64, numSentinels: 20 },
   embedding: { maxFeatures: 20000, minDf: 2, sublinearTf: true, svdDim: 64, svdIters: 4 },
   kmeans: { maxIters: 50, tol: 1e-4, nInit: 2, spherical: true },
   hc: { k: 32, depth: 2, collisionPosition: true },
@@ -143,7 +145,7 @@ const SMALL: LmiConfig = {
 const PAPER: LmiConfig = {
   ...SMALL,
   preset: 'paper',
-  tokenizer: { ...SMALL.tokenizer, vocabSize: 32128, maxLength: 512 },
+  tokenizer: { ...SMALL.tokenizer, vocabSize: 32128, maxLength: 512, numSentinels: 100 },
   embedding: { ...SMALL.embedding, svdDim: 768 },
   hc: { k: 512, depth: 2, collisionPosition: true },
   model: {
@@ -185,6 +187,7 @@ const RULES: Rule[] = [
   ['tokenizer.vocabSize', (c) => int(c.tokenizer.vocabSize, 16)],
   ['tokenizer.minFrequency', (c) => int(c.tokenizer.minFrequency, 1)],
   ['tokenizer.maxLength', (c) => int(c.tokenizer.maxLength, 2)],
+  ['tokenizer.numSentinels', (c) => int(c.tokenizer.numSentinels, 1, 1000)],
   ['embedding.maxFeatures', (c) => int(c.embedding.maxFeatures, 1)],
   ['embedding.minDf', (c) => int(c.embedding.minDf, 1)],
   ['embedding.svdDim', (c) => int(c.embedding.svdDim, 1)],

@@ -22,7 +22,7 @@ export type { SpanCorruptionOptions, SpanCorruptionExample } from './masking';
 
 /**
  * Trains the tokenizer a config asks for on `texts`. `extra` carries WordPiece options not in `TokenizerConfig`
- * (numSentinels, limitAlphabet, normalisation details).
+ * (limitAlphabet, normalisation details).
  */
 export function buildTokenizer(cfg: TokenizerConfig, texts: readonly string[], extra: WordPieceOptionsInput = {}): Tokenizer {
   if (cfg.kind !== 'wordpiece') {
@@ -33,6 +33,7 @@ export function buildTokenizer(cfg: TokenizerConfig, texts: readonly string[], e
     ...extra,
     vocabSize: cfg.vocabSize,
     minFrequency: cfg.minFrequency,
+    numSentinels: cfg.numSentinels,
     normalize: { ...(extra.normalize ?? {}), lowercase: cfg.lowercase },
   });
 }
