@@ -58,8 +58,8 @@ export function expectedMutualInfo(table: Contingency): number {
  *   AMI = (I(U;V) − E[I]) / (mean(H(U), H(V)) − E[I]).
  * 1 for identical partitions (up to renaming), ≈ 0 in expectation for independent ones, can be negative.
  *
- * `averageMethod` defaults to `'max'` (as in the issue and Vinh et al.'s AMI_max). scikit-learn ≥ 0.22 defaults
- * to `'arithmetic'` — pass `{ averageMethod: 'arithmetic' }` to reproduce `adjusted_mutual_info_score(u, v)`.
+ * `averageMethod` defaults to `'arithmetic'`, so `adjustedMutualInfo(u, v)` equals scikit-learn's
+ * `adjusted_mutual_info_score(u, v)`; pass `{ averageMethod: 'max' }` for Vinh et al.'s AMI_max.
  * All four methods agree with scikit-learn 1.2 to 1e-6 (test/reference/eval/fixtures.json).
  *
  * Edge cases as scikit-learn: one cluster on both sides → 1; one cluster on one side only → 0.
