@@ -1,0 +1,44 @@
+# lmindexer-ts — every target installs what it needs first (`make setup` is idempotent).
+#   make figures   run every experiment (PRESET=small by default; PRESET=paper on a GPU) → figures/
+#   make test      typecheck + unit tests + headless execution of all notebooks in smoke mode
+#   make unit      unit tests only (no notebooks)
+SHELL := /bin/bash
+PRESET ?= small
+export PRESET
+NODE_BIN := $(CURDIR)/node_modules/.bin
+TEST_FILES ?= $(shell find test -name '*.test.ts' | sort)
+
+.PHONY: setup setup-node setup-system test unit typecheck figures notebooks bench clean
+
+setup: setup-node setup-system
+
+setup-node: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+setup-system:
+	@bash scripts/setup-system.sh
+
+typecheck: setup-node
+	$(NODE_BIN)/tsc --noEmit -p .
+
+unit: setup-node
+	node --import tsx --test --test-concurrency=1 $(TEST_FILES)
+
+# The notebook test (test/notebooks/) executes every notebook headlessly in smoke mode when LMI_NOTEBOOKS=1,
+# so one node:test summary closes the run.
+test: setup typecheck
+	LMI_NOTEBOOKS=1 node --import tsx --test --test-concurrency=1 $(TEST_FILES)
+
+notebooks: setup
+	bash scripts/run-notebooks.sh
+
+figures: setup
+	$(NODE_BIN)/tsx src/cli.ts figures --preset $(PRESET)
+
+bench: setup
+	$(NODE_BIN)/tsx bench/run.ts
+
+clean:
+	rm -rf figures dist .cache

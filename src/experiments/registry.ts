@@ -1,0 +1,20 @@
+/**
+ * The shape of an experiment as `make figures` runs it. Notebooks import the same functions directly.
+ * Add an experiment: write `src/experiments/<name>.ts` exporting an `Experiment` and list it in `all.ts`.
+ */
+import type { LmiConfig } from '../config';
+import type { ExperimentResult } from './types';
+
+export interface RunOptions {
+  /** Tiny sizes for notebook smoke runs and tests (`LMI_SMOKE=1`). */
+  smoke?: boolean;
+}
+
+export interface Experiment {
+  id: string;
+  title: string;
+  /** Bump when the experiment's code changes in a way that invalidates cached results. */
+  version: number;
+  run(cfg: LmiConfig, opts: RunOptions): Promise<ExperimentResult>;
+}
+
