@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { LmiError } from '../errors';
 import type { ParsedWordVectors } from './word-vectors-parse';
+import { writeFileAtomic } from '../atomic-write';
 
 /** Bumped when the cache layout changes; old caches are then rebuilt. */
 export const CACHE_FORMAT = 1;
@@ -25,26 +26,14 @@ export interface WordVectorCacheMeta {
   convertSeconds: number;
 }
 
-/** Write `data` to `file` atomically (temp file in the same folder, then rename). */
-export function writeFileAtomic(file: string, data: string | NodeJS.ArrayBufferView): void {
-  const tmp = `${file}.tmp-${process.pid}-${Date.now().toString(36)}`;
-  try {
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, file);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw new LmiError(`word vectors: cannot write cache file ${file}: ${(e as Error).message} (set LMI_CACHE_DIR to a writable folder)`);
-  }
-}
-
 /** Write the full table into `dir` (created if needed). */
 export function writeCache(dir: string, parsed: ParsedWordVectors, meta: WordVectorCacheMeta): void {
   if (os.endianness() !== 'LE') throw new LmiError('word vectors: the cache format is little-endian; this machine is big-endian');
   fs.mkdirSync(dir, { recursive: true });
   const v = parsed.vectors;
-  writeFileAtomic(path.join(dir, 'vectors.f32'), new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
-  writeFileAtomic(path.join(dir, 'words.json'), JSON.stringify(parsed.words));
-  writeFileAtomic(path.join(dir, 'meta.json'), JSON.stringify(meta, null, 2) + '\n');
+  writeFileAtomic(path.join(dir, 'vectors.f32'), new Uint8Array(v.buffer, v.byteOffset, v.byteLength), 'word-vector cache file (set LMI_CACHE_DIR to a writable folder)');
+  writeFileAtomic(path.join(dir, 'words.json'), JSON.stringify(parsed.words), 'word-vector cache file');
+  writeFileAtomic(path.join(dir, 'meta.json'), JSON.stringify(meta, null, 2) + '\n', 'word-vector cache file');
 }
 
 /** The cache's meta if it is complete and matches `expect`, else undefined (then it is rebuilt). */
