@@ -48,7 +48,12 @@ for (const nb of notebooks) {
     assert.deepEqual(errors.map((e) => `${e.ename}: ${e.evalue}`), []);
     const usesShow = code.some((c) => /\bshow\(/.test(Array.isArray(c.source) ? c.source.join('') : c.source));
     if (usesShow) {
-      const figs = code.flatMap((c) => c.outputs ?? []).filter((o) => typeof o.data?.['text/html'] === 'string' && /Plotly/.test(o.data['text/html'] as string));
+      // nbformat stores multi-line outputs as arrays of lines.
+      const html = (o: Output): string => {
+        const v = o.data?.['text/html'];
+        return Array.isArray(v) ? v.join('') : typeof v === 'string' ? v : '';
+      };
+      const figs = code.flatMap((c) => c.outputs ?? []).filter((o) => /Plotly/.test(html(o)));
       assert.ok(figs.length > 0, `${nb}: no Plotly figure embedded in the executed notebook`);
     }
   });
