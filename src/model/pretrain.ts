@@ -1,0 +1,105 @@
+/**
+ * The pretraining stage: T5 span corruption on the corpus, the stand-in for "start from pretrained T5" when no
+ * weights can be downloaded (DESIGN.md). `lmindexer pretrain` wires it to the CLI; checkpoints and resume come from
+ * the Trainer. Data order and corruption are pure functions of (seed, micro-batch number), so resume is exact.
+ */
+import { LmiError } from '../errors';
+import { Rng } from '../rng';
+import type { Tokenizer } from '../text/tokenizer';
+import { type StepInfo, Trainer, type TrainerCallback, type TrainerOptions } from '../train/trainer';
+import { type SpanCorruptionExample, spanCorrupt } from './span-corruption';
+import { IGNORE_INDEX, type Seq2SeqBatch, type T5 } from './t5';
+
+export interface PretrainOptions extends Partial<TrainerOptions> {
+  epochs: number;
+  batchSize: number;
+  /** Source tokens kept per document (before corruption; sentinels and EOS are added). */
+  maxInputLength: number;
+  noiseDensity: number;
+  meanSpanLength: number;
+  /** Replace the built-in corruption (e.g. the `src/text` masker). */
+  corrupt?: (ids: readonly number[], rng: Rng) => SpanCorruptionExample;
+  callbacks?: TrainerCallback[];
+  /** Continue from the newest checkpoint in `checkpointDir` if there is one. */
+  resume?: boolean;
+}
+
+export const DEFAULT_PRETRAIN_OPTIONS = { epochs: 1, batchSize: 32, maxInputLength: 64, noiseDensity: 0.15, meanSpanLength: 3 };
+
+export interface PretrainResult {
+  history: StepInfo[];
+  /** Optimizer steps done in total (including any before a resume). */
+  steps: number;
+  stepsPerEpoch: number;
+  /** Wall-clock ms of each epoch completed in this call. */
+  msPerEpoch: number[];
+  /** Checkpoint resumed from, if any. */
+  resumedFrom?: string;
+}
+
+/** Pad examples into a batch: inputs with `padId`, labels with IGNORE_INDEX. */
+export function collateSpanCorruption(examples: SpanCorruptionExample[], padId: number): Seq2SeqBatch {
+  const li = Math.max(...examples.map((e) => e.inputs.length));
+  const lt = Math.max(...examples.map((e) => e.targets.length));
+  return {
+    inputIds: examples.map((e) => [...e.inputs, ...new Array<number>(li - e.inputs.length).fill(padId)]),
+    labels: examples.map((e) => [...e.targets, ...new Array<number>(lt - e.targets.length).fill(IGNORE_INDEX)]),
+  };
+}
+
+/** Span-corruption pretraining of `model` on encoded documents (ids without special tokens). */
+export async function pretrain(
+  model: T5, sequences: readonly (readonly number[])[], tokenizer: Pick<Tokenizer, 'padId' | 'eosId' | 'sentinelIds'>,
+  options: Partial<PretrainOptions> = {},
+): Promise<PretrainResult> {
+  const o = { ...DEFAULT_PRETRAIN_OPTIONS, ...options };
+  const docs = sequences.filter((s) => s.length > 0);
+  if (!docs.length) throw new LmiError('pretrain: no non-empty sequences to train on');
+  const seed = o.seed ?? 0;
+  const bs = Math.min(o.batchSize, docs.length);
+  const batchesPerEpoch = Math.floor(docs.length / bs);
+  const accum = o.gradAccumSteps ?? 1;
+  const stepsPerEpoch = Math.max(1, Math.floor(batchesPerEpoch / accum));
+  const totalSteps = stepsPerEpoch * o.epochs;
+  const corrupt = o.corrupt ?? ((ids: readonly number[], rng: Rng) =>
+    spanCorrupt(ids, rng, { noiseDensity: o.noiseDensity, meanSpanLength: o.meanSpanLength, sentinelIds: tokenizer.sentinelIds, eosId: tokenizer.eosId }));
+  const orders = new Map<number, number[]>();
+  const order = (epoch: number): number[] => {
+    if (!orders.has(epoch)) {
+      orders.clear();
+      orders.set(epoch, new Rng((seed + 0x5bd1e995 * (epoch + 1)) >>> 0).permutation(docs.length));
+    }
+    return orders.get(epoch)!;
+  };
+  const source = (index: number): Seq2SeqBatch => {
+    const epoch = Math.floor(index / (stepsPerEpoch * accum));
+    const j = index % (stepsPerEpoch * accum);
+    const perm = order(epoch);
+    const rng = new Rng((seed ^ Math.imul(index + 1, 0x27d4eb2d)) >>> 0);
+    const examples = perm.slice(j * bs, j * bs + bs).map((d) => corrupt(docs[d].slice(0, o.maxInputLength), rng));
+    return collateSpanCorruption(examples, tokenizer.padId);
+  };
+  const msPerEpoch: number[] = [];
+  let epochStart = performance.now();
+  const epochTimer: TrainerCallback = {
+    onStepEnd(info) {
+      if (info.step % stepsPerEpoch === 0) {
+        msPerEpoch.push(performance.now() - epochStart);
+        epochStart = performance.now();
+      }
+    },
+  };
+  const { epochs: _e, batchSize: _b, maxInputLength: _m, noiseDensity: _n, meanSpanLength: _s, corrupt: _c, callbacks, resume, ...trainerOpts } = o;
+  const trainer = new Trainer<Seq2SeqBatch>(
+    model, (batch, ctx) => model.loss(batch, { training: true, rng: ctx.rng }),
+    { totalSteps, ...trainerOpts }, [epochTimer, ...(callbacks ?? [])],
+  );
+  try {
+    const resumedFrom = resume && o.checkpointDir ? trainer.resume(o.checkpointDir) : undefined;
+    epochStart = performance.now();
+    const history = await trainer.fit(source, { steps: totalSteps });
+    return { history, steps: trainer.step, stepsPerEpoch, msPerEpoch, resumedFrom };
+  } finally {
+    trainer.dispose();
+  }
+}

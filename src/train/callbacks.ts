@@ -1,0 +1,32 @@
+/** Ready-made trainer callbacks: JSONL metrics, periodic console lines. (The CLI adds its progress bar.) */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { StepInfo, TrainerCallback } from './trainer';
+
+/** Append one JSON object per step (`{step, loss, lr, gradNorm, ms, ...extra}`) to `file`. */
+export function jsonlLogger(file: string, extra: Record<string, unknown> = {}): TrainerCallback {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  return {
+    onStepEnd(info: StepInfo): void {
+      fs.appendFileSync(file, JSON.stringify({ ...extra, ...info }) + '\n');
+    },
+  };
+}
+
+/** Print a line every `every` steps: step, loss (mean since the last line), lr, steps/s. */
+export function consoleLogger(every = 10, write: (line: string) => void = (l) => process.stderr.write(l + '\n')): TrainerCallback {
+  let sum = 0;
+  let n = 0;
+  let ms = 0;
+  return {
+    onStepEnd(info: StepInfo): void {
+      sum += info.loss;
+      n += 1;
+      ms += info.ms;
+      if (info.step % every === 0) {
+        write(`step ${info.step}  loss ${(sum / n).toFixed(4)}  lr ${info.lr.toExponential(2)}  ${(ms / n).toFixed(0)} ms/step`);
+        sum = n = ms = 0;
+      }
+    },
+  };
+}
