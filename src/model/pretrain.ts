@@ -7,7 +7,7 @@ import { LmiError } from '../errors';
 import { Rng } from '../rng';
 import type { Tokenizer } from '../text/tokenizer';
 import { type StepInfo, Trainer, type TrainerCallback, type TrainerOptions } from '../train/trainer';
-import { type SpanCorruptionExample, spanCorrupt } from './span-corruption';
+import { type SpanCorruptionExample, spanCorruption } from '../text/masking';
 import { IGNORE_INDEX, type Seq2SeqBatch, type T5 } from './t5';
 
 export interface PretrainOptions extends Partial<TrainerOptions> {
@@ -62,7 +62,7 @@ export async function pretrain(
   const stepsPerEpoch = Math.max(1, Math.floor(batchesPerEpoch / accum));
   const totalSteps = stepsPerEpoch * o.epochs;
   const corrupt = o.corrupt ?? ((ids: readonly number[], rng: Rng) =>
-    spanCorrupt(ids, rng, { noiseDensity: o.noiseDensity, meanSpanLength: o.meanSpanLength, sentinelIds: tokenizer.sentinelIds, eosId: tokenizer.eosId }));
+    spanCorruption(ids, tokenizer, rng, { noiseDensity: o.noiseDensity, meanSpanLength: o.meanSpanLength }));
   const orders = new Map<number, number[]>();
   const order = (epoch: number): number[] => {
     if (!orders.has(epoch)) {

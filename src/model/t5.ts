@@ -23,7 +23,8 @@ import { lmHeadCrossEntropy } from '../nn/loss';
 import { causalBias, paddingBias } from '../nn/masks';
 import { linear } from '../nn/ops';
 import { positionBias } from '../nn/relative-position';
-import { type HostTensor, readSafetensors, writeFileAtomic, writeSafetensors } from '../nn/safetensors';
+import { writeFileAtomic } from '../atomic-write';
+import { type HostTensor, readSafetensors, writeSafetensors } from '../nn/safetensors';
 
 /** Label value that is not scored (as in Hugging Face). */
 export const IGNORE_INDEX = -100;

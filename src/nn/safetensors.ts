@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LmiError } from '../errors';
+import { writeFileAtomic } from '../atomic-write';
 
 export type SafeDtype = 'F32' | 'F16' | 'BF16' | 'F64' | 'I32' | 'I64';
 
@@ -151,22 +152,7 @@ export function encodeSafetensors(tensors: Map<string, HostTensor> | Iterable<[s
   return out;
 }
 
-/** Write bytes atomically: a temp file in the same directory, fsync, then rename over the target. */
-export function writeFileAtomic(file: string, bytes: Uint8Array | string): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    if (typeof bytes === 'string') fs.writeSync(fd, bytes);
-    else fs.writeSync(fd, bytes);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-}
-
 /** Write a .safetensors file atomically. */
 export function writeSafetensors(file: string, tensors: Map<string, HostTensor> | Iterable<[string, HostTensor]>, metadata?: Record<string, string>): void {
-  writeFileAtomic(file, encodeSafetensors(tensors, metadata));
+  writeFileAtomic(file, encodeSafetensors(tensors, metadata), 'safetensors file');
 }
