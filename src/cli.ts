@@ -11,6 +11,7 @@ import { LmiError } from './errors';
 import { ALL_EXPERIMENTS } from './experiments/all';
 import { buildIndex, CLASSIC_INDEXERS, type ClassicIndexer, EMBEDDING_KINDS, type EmbeddingKind } from './experiments/build-index';
 import { makeFigures } from './experiments/figures';
+import { epochLosses, pretrainOnCorpus } from './experiments/pretrain';
 import { writeExplorer } from './explore/index';
 import { loadIdIndex } from './quantize/id-index';
 
@@ -22,6 +23,8 @@ commands:
   index    --corpus NAME --out DIR [--indexer ${CLASSIC_INDEXERS.join('|')}] [--embedding ${EMBEDDING_KINDS.join('|')}]
            [--config FILE] [--preset small|paper] [--max-docs N]
            assign semantic IDs to a corpus and save an ID index folder
+  pretrain --corpus NAME --out DIR [--epochs N] [--resume] [--config FILE] [--preset small|paper] [--max-docs N]
+           train a tokenizer and T5 span-corruption pretraining on a corpus (checkpointed; --resume continues)
   explore  --index DIR [--out FILE]
            write a self-contained HTML ID explorer for an index (default DIR/explorer.html)
   info     backend, presets, data directory, experiments
@@ -90,6 +93,35 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
       `indexed ${r.corpus.docs.length} documents of ${r.corpus.name} with ${values.indexer} on ${values.embedding} in ${r.seconds.toFixed(1)} s ` +
         `(${describeBackend(info)})\nID length ${r.result.ids[0].length}, codebooks ${r.result.codebookSizes.join(' × ')}${ami ? `; ${ami}` : ''}\n` +
         `saved to ${values.out}\n`,
+    );
+  },
+
+  async pretrain(args) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        corpus: { type: 'string' },
+        out: { type: 'string' },
+        epochs: { type: 'string', default: '1' },
+        resume: { type: 'boolean', default: false },
+        config: { type: 'string' },
+        preset: { type: 'string' },
+        'max-docs': { type: 'string' },
+      },
+    });
+    if (!values.corpus) throw new LmiError('pretrain: --corpus is required (e.g. --corpus scientific)');
+    if (!values.out) throw new LmiError('pretrain: --out DIR is required (tokenizer, model, checkpoints and loss curve go there)');
+    const epochs = intOption('epochs', values.epochs) ?? 1;
+    if (epochs < 1) throw new LmiError('--epochs: must be at least 1');
+    const maxDocs = intOption('max-docs', values['max-docs']);
+    const cfg = configFrom(values, { data: { corpus: values.corpus as LmiConfig['data']['corpus'], ...(maxDocs !== undefined ? { maxDocs } : {}) } });
+    const run = await pretrainOnCorpus(cfg, { outDir: values.out, epochs, resume: values.resume, progress: true });
+    run.model.dispose();
+    const losses = epochLosses(run.result).map((l, e) => `epoch ${e + 1}: loss ${l.toFixed(4)}${run.result.msPerEpoch[e] ? `, ${(run.result.msPerEpoch[e] / 1000).toFixed(1)} s` : ''}`);
+    process.stdout.write(
+      `pretrained on ${run.docs} documents of ${values.corpus} (${run.tokensPerDoc.toFixed(1)} tokens/doc, vocab ${run.tokenizer.vocabSize})` +
+        `${run.result.resumedFrom ? `, resumed from ${run.result.resumedFrom}` : ''}\n${losses.join('\n')}\n` +
+        `saved tokenizer.json, model/, checkpoints/ and pretrain.jsonl in ${values.out}\n`,
     );
   },
 

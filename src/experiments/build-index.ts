@@ -6,28 +6,16 @@
 import type { LmiConfig } from '../config';
 import { loadCorpus } from '../data/loaders';
 import type { Corpus } from '../data/types';
-import type { DenseMatrix } from '../embeddings/types';
-import { embedWithGlove } from '../embeddings/glove-docs';
 import { LmiError } from '../errors';
 import { type IdIndexManifest, saveIdIndex } from '../quantize/id-index';
 import type { IndexerResult } from '../quantize/types';
 import { Rng } from '../rng';
-import { amiByPrefix, embedTfidf, indexHc } from './id-quality';
+import { amiByPrefix, embedCorpus, type EmbeddingKind, indexHc } from './id-quality';
 
-export type EmbeddingKind = 'tfidf' | 'glove';
-export const EMBEDDING_KINDS: readonly EmbeddingKind[] = ['tfidf', 'glove'];
+export { EMBEDDING_KINDS, type EmbeddingKind } from './id-quality';
+
 export type ClassicIndexer = 'hc';
 export const CLASSIC_INDEXERS: readonly ClassicIndexer[] = ['hc'];
-
-/** Off-the-shelf document embeddings of a corpus. */
-export function embedCorpus(corpus: Corpus, kind: EmbeddingKind, cfg: LmiConfig, rng: Rng): DenseMatrix {
-  if (kind === 'tfidf') return embedTfidf(corpus, cfg, rng);
-  if (kind === 'glove') {
-    const { data, n, dim } = embedWithGlove(corpus.docs.map((d) => d.text), { weighting: 'idf' });
-    return { data, n, dim };
-  }
-  throw new LmiError(`embedding "${String(kind)}" unknown; use one of ${EMBEDDING_KINDS.join(', ')}`);
-}
 
 export interface BuildIndexResult {
   corpus: Corpus;

@@ -5,7 +5,9 @@
  */
 import type { LmiConfig } from '../config';
 import type { Corpus } from '../data/types';
+import { embedWithGlove } from '../embeddings/glove-docs';
 import { tfidfSvdEmbeddings, type DenseMatrix } from '../embeddings/index';
+import { LmiError } from '../errors';
 import { adjustedMutualInfo } from '../eval/ami';
 import { idStats, prefixLabels } from '../eval/id-stats';
 import { hcIndex } from '../quantize/hierarchical';
@@ -19,6 +21,22 @@ import type { Cell, Table } from './types';
 export function embedTfidf(corpus: Corpus, cfg: LmiConfig, rng: Rng): DenseMatrix {
   const { data, n, dim } = tfidfSvdEmbeddings(corpus.docs.map((d) => d.text), cfg.embedding, rng);
   return { data, n, dim };
+}
+
+/** Off-the-shelf document embeddings: TF-IDF + SVD, or GloVe 100d idf-weighted mean (npm word vectors). */
+export type EmbeddingKind = 'tfidf' | 'glove';
+export const EMBEDDING_KINDS: readonly EmbeddingKind[] = ['tfidf', 'glove'];
+/** Display names used in tables. */
+export const EMBEDDING_NAMES: Record<EmbeddingKind, string> = { tfidf: 'TF-IDF+SVD', glove: 'GloVe idf-mean' };
+
+/** Embed a corpus with one of the off-the-shelf embeddings. */
+export function embedCorpus(corpus: Corpus, kind: EmbeddingKind, cfg: LmiConfig, rng: Rng): DenseMatrix {
+  if (kind === 'tfidf') return embedTfidf(corpus, cfg, rng);
+  if (kind === 'glove') {
+    const { data, n, dim } = embedWithGlove(corpus.docs.map((d) => d.text), { weighting: 'idf' });
+    return { data, n, dim };
+  }
+  throw new LmiError(`embedding "${String(kind)}" unknown; use one of ${EMBEDDING_KINDS.join(', ')}`);
 }
 
 /** HC indexer (hierarchical k-means, DSI-style) on given embeddings, with the config's k, depth and k-means settings. */

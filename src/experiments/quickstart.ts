@@ -48,7 +48,7 @@ export async function runQuickstart(cfg: LmiConfig): Promise<QuickstartRun> {
       amiTable('quickstart-ami', `HC indexer on TF-IDF+SVD: AMI of ID prefixes vs the synthetic topic levels (k = ${cfg.hc.k} per level)`, ami, [
         `Data: ${corpus.source}.`,
         'AMI with arithmetic normalisation (scikit-learn\'s default). With more codes than true topics AMI is capped below 1 (≈ 2·H(topics)/(H(topics)+H(codes))).',
-        'No paper value: the synthetic corpus is ours; the paper\'s Table 1 is reproduced on Amazon data in table1-hc.',
+        'No paper value: the synthetic corpus is ours; the paper\'s Table 1 is reproduced on Amazon data in table1.',
       ]),
       idStatsTable('quickstart-id-stats', 'HC semantic IDs: code usage, perplexity, collisions', index.ids, index.codebookSizes),
     ],
