@@ -2,3 +2,4 @@
 export { explorerData, resolveOptions, EXPLORER_DATA_VERSION, type ExplorerData } from './data';
 export { explorerHtml, writeExplorer, jsonForScript, type ExplorerHtmlOptions } from './html';
 export { EXPLORER_DEFAULTS, type ExplorerOptions } from './options';
+export { showExplorer } from './display';
