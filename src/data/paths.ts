@@ -6,9 +6,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LmiError } from '../errors';
 
-/** The repository root (two folders above this file: `src/data/` → repo). */
+/**
+ * The repository root (two folders above this file: `src/data/` → repo). Symlinks are resolved first: notebooks
+ * load the library through `notebooks/src → ../src`, where `__dirname` is `notebooks/src/data`.
+ */
 export function repoRoot(): string {
-  return path.resolve(__dirname, '..', '..');
+  return path.resolve(fs.realpathSync(__dirname), '..', '..');
 }
 
 /**

