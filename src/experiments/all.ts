@@ -1,7 +1,28 @@
 /** Every experiment `make figures` runs, in report order. */
+import type { GenerativeSettings } from './generative-common';
 import { pretrainExperiment } from './pretrain';
 import { quickstart } from './quickstart';
-import type { Experiment } from './registry';
+import type { Experiment, RunOptions } from './registry';
 import { table1 } from './table1';
+import { runTable2, table2 } from './table2';
+import { runTable3, table3 } from './table3';
+import { runTable5, table5 } from './table5';
+import type { LmiConfig } from '../config';
 
-export const ALL_EXPERIMENTS: readonly Experiment[] = [quickstart, table1, pretrainExperiment];
+/**
+ * Fine-tuning budget of the generative tables inside `make figures` on 2 CPU cores (≈ 20 min each): fewer epochs
+ * and users than the experiments' own defaults. Run `bench/generative.ts` for longer runs.
+ */
+export const FIGURES_GENERATIVE_BUDGET: Partial<GenerativeSettings> = { pretrainEpochs: 1, epochs: 3 };
+const FIGURES_MAX_USERS = 1000;
+
+const budget = (o: RunOptions) => (o.smoke ? {} : { settings: FIGURES_GENERATIVE_BUDGET });
+
+export const ALL_EXPERIMENTS: readonly Experiment[] = [
+  quickstart,
+  table1,
+  pretrainExperiment,
+  { ...table5, run: (cfg: LmiConfig, o: RunOptions) => runTable5(cfg, { ...o, ...budget(o) }) },
+  { ...table3, run: (cfg: LmiConfig, o: RunOptions) => runTable3(cfg, { ...o, ...budget(o), ...(o.smoke ? {} : { maxUsers: FIGURES_MAX_USERS }) }) },
+  { ...table2, run: (cfg: LmiConfig, o: RunOptions) => runTable2(cfg, { ...o, ...budget(o), ...(o.smoke ? {} : { maxUsers: FIGURES_MAX_USERS }) }) },
+];
