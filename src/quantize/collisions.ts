@@ -32,3 +32,20 @@ export function collisionStats(ids: readonly number[][]): { distinct: number; co
   }
   return { distinct: groups.size, collidingDocs, maxGroup };
 }
+
+/**
+ * Finish an indexer's codes: `paths` (doc × T) with `codebookSize` codes per position, plus the collision position
+ * when `collisionPosition` is on. Returns the IDs, the codebook size of every position and the collisions before
+ * the extra position (for the diagnostics).
+ */
+export function finishIds(paths: number[][], codebookSize: number, collisionPosition: boolean): {
+  ids: number[][];
+  codebookSizes: number[];
+  collisionsBefore: ReturnType<typeof collisionStats>;
+} {
+  const collisionsBefore = collisionStats(paths);
+  const codebookSizes = new Array<number>(paths[0]?.length ?? 0).fill(codebookSize);
+  if (!collisionPosition) return { ids: paths, codebookSizes, collisionsBefore };
+  const c = appendCollisionPosition(paths);
+  return { ids: c.ids, codebookSizes: [...codebookSizes, c.size], collisionsBefore };
+}

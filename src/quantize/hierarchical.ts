@@ -9,7 +9,7 @@ import type { HcConfig, KMeansConfig } from '../config';
 import type { DenseMatrix } from '../embeddings/types';
 import { LmiError } from '../errors';
 import type { Rng } from '../rng';
-import { appendCollisionPosition, collisionStats } from './collisions';
+import { finishIds } from './collisions';
 import { kmeans, type KMeansOptions } from './kmeans';
 import type { IndexerResult } from './types';
 
@@ -47,14 +47,7 @@ export function hcIndex(emb: DenseMatrix, cfg: HcConfig, kmeansCfg: KMeansConfig
   };
   split(Int32Array.from({ length: n }, (_, i) => i), 0);
 
-  const before = collisionStats(paths);
-  const codebookSizes = new Array<number>(cfg.depth).fill(cfg.k);
-  let ids = paths;
-  if (cfg.collisionPosition) {
-    const c = appendCollisionPosition(paths);
-    ids = c.ids;
-    codebookSizes.push(c.size);
-  }
+  const { ids, codebookSizes, collisionsBefore: before } = finishIds(paths, cfg.k, cfg.collisionPosition);
   return {
     ids,
     codebookSizes,

@@ -13,7 +13,7 @@ import type { DenseMatrix } from '../embeddings/types';
 import { LmiError } from '../errors';
 import { linear } from '../nn/ops';
 import type { Rng } from '../rng';
-import { appendCollisionPosition, collisionStats } from './collisions';
+import { finishIds } from './collisions';
 import type { KMeansOptions } from './kmeans';
 import { encodeResidual, kmeansResidualInit, residualQuantize, straightThrough } from './residual';
 import type { IndexerResult } from './types';
@@ -341,14 +341,7 @@ function finish(m: Model, x: Float32Array, n: number, dim: number, cfg: RqVaeCon
     for (let i = 0; i < n; i++) c[codes[i * T + t]]++;
     return c;
   });
-  const before = collisionStats(paths);
-  const codebookSizes = new Array<number>(T).fill(K);
-  let ids = paths;
-  if (cfg.collisionPosition) {
-    const c = appendCollisionPosition(paths);
-    ids = c.ids;
-    codebookSizes.push(c.size);
-  }
+  const { ids, codebookSizes, collisionsBefore: before } = finishIds(paths, K, cfg.collisionPosition);
   return {
     ids,
     codebookSizes,
