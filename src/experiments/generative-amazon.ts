@@ -6,6 +6,8 @@ import type { Corpus, Interactions } from '../data/types';
 import { LmiError } from '../errors';
 import type { IdVocab } from '../generative/id-tokens';
 import type { Tokenizer } from '../text/tokenizer';
+import type { GenerativeInit, GenerativeSettings, IdSource } from './generative-common';
+import type { RunOptions } from './registry';
 
 /** The first `maxUsers` users of `inter` in file order (0 = all) — the same users `seqRecData(…, {maxUsers})` scores. */
 export function firstUsers(inter: Interactions, maxUsers: number): Interactions {
@@ -49,4 +51,17 @@ export function itemIndex(corpus: Corpus): (id: string) => number {
     if (i === undefined) throw new LmiError(`${corpus.name}: item "${id}" is not in the corpus`);
     return i;
   };
+}
+
+/** Options shared by the Amazon generative tasks (Tables 2 and 3). */
+export interface AmazonTaskOptions extends RunOptions {
+  settings?: Partial<GenerativeSettings>;
+  ids?: IdSource;
+  init?: GenerativeInit;
+  /** Indexing task over every catalogue item (true) or only items in the chosen users' sequences. Default: !smoke. */
+  indexAllItems?: boolean;
+  /** Users trained and tested (first in file order). Defaults: Table 2 3000, Table 3 2000 (smoke 150). */
+  maxUsers?: number;
+  /** Most recent history items in the input (Table 2 default 10; Table 3 default 0 = query only). */
+  historyItems?: number;
 }

@@ -17,7 +17,7 @@ import { evaluateRanking } from '../eval/ranking';
 import { type IdExample, rankedDocs } from '../generative/finetune';
 import { IdVocab } from '../generative/id-tokens';
 import { Rng } from '../rng';
-import { firstUsers, ItemEncoder, type ItemInput, itemIndex } from './generative-amazon';
+import { type AmazonTaskOptions, firstUsers, ItemEncoder, type ItemInput, itemIndex } from './generative-amazon';
 import {
   DEFAULT_GENERATIVE_SETTINGS, finalLoss, type GenerativeInit, type GenerativeSettings, hcIds, type IdSource,
   initialModel, searchAll, SMOKE_GENERATIVE_SETTINGS, trainGenerative,
@@ -31,17 +31,8 @@ export const PAPER_TABLE2_BEAUTY: Record<string, [number, number]> = {
   'rq-VAE indexer': [0.0136, 0.0086], 'HC indexer': [0.0129, 0.0078], LMIndexer: [0.0415, 0.0262],
 };
 
-/** Options of {@link runTable2}. */
-export interface Table2Options extends RunOptions {
-  settings?: Partial<GenerativeSettings>;
-  ids?: IdSource;
-  init?: GenerativeInit;
-  /** Indexing task over every catalogue item (true) or only items in the chosen users' sequences. Default: !smoke. */
-  indexAllItems?: boolean;
-  /** Users trained and tested (first in file order). Default 3000 (smoke 150). */
-  maxUsers?: number;
-  /** Most recent history items in the input. Default 10. */
-  historyItems?: number;
+/** Options of {@link runTable2}: the Amazon task options (history default 10) plus how history items are shown. */
+export interface Table2Options extends AmazonTaskOptions {
   /** How history items are shown. Default `'ids+text'`. */
   itemInput?: ItemInput;
 }

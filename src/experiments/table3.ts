@@ -17,7 +17,7 @@ import { evaluateRanking } from '../eval/ranking';
 import { type IdExample, rankedDocs } from '../generative/finetune';
 import { IdVocab } from '../generative/id-tokens';
 import { Rng } from '../rng';
-import { firstUsers, ItemEncoder, itemIndex } from './generative-amazon';
+import { type AmazonTaskOptions, firstUsers, ItemEncoder, itemIndex } from './generative-amazon';
 import {
   DEFAULT_GENERATIVE_SETTINGS, finalLoss, type GenerativeInit, type GenerativeSettings, hcIds, type IdSource,
   initialModel, searchAll, SMOKE_GENERATIVE_SETTINGS, trainGenerative,
@@ -31,18 +31,8 @@ export const PAPER_TABLE3_BEAUTY: Record<string, [number, number]> = {
   'rq-VAE indexer': [0.271, 0.2469], 'HC indexer': [0.2172, 0.1959], LMIndexer: [0.3187, 0.2888],
 };
 
-/** Options of {@link runTable3}. */
-export interface Table3Options extends RunOptions {
-  settings?: Partial<GenerativeSettings>;
-  ids?: IdSource;
-  init?: GenerativeInit;
-  /** Indexing task over every catalogue item (true) or only items in the chosen users' sequences. Default: !smoke. */
-  indexAllItems?: boolean;
-  /** Users whose purchases train and test (first in file order). Default 2000 (smoke 150). */
-  maxUsers?: number;
-  /** The user's last purchases appended to the query as ID tokens (0 = query only). Default 0. */
-  historyItems?: number;
-}
+/** Options of {@link runTable3} (`historyItems` = the user's last purchases appended to the query as ID tokens; default 0). */
+export type Table3Options = AmazonTaskOptions;
 
 /** Query text of an item: its category path below the department, lower-cased, " > " removed. */
 export function categoryQuery(path: string): string {
