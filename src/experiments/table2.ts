@@ -22,7 +22,7 @@ import {
   DEFAULT_GENERATIVE_SETTINGS, finalLoss, type GenerativeInit, type GenerativeSettings, hcIds, type IdSource,
   initialModel, searchAll, SMOKE_GENERATIVE_SETTINGS, trainGenerative,
 } from './generative-common';
-import type { Experiment, RunOptions } from './registry';
+import type { Experiment } from './registry';
 import type { Cell, ExperimentResult } from './types';
 
 /** Paper Table 2, Amazon-Beauty (Recall@5, NDCG@5). */

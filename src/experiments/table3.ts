@@ -22,7 +22,7 @@ import {
   DEFAULT_GENERATIVE_SETTINGS, finalLoss, type GenerativeInit, type GenerativeSettings, hcIds, type IdSource,
   initialModel, searchAll, SMOKE_GENERATIVE_SETTINGS, trainGenerative,
 } from './generative-common';
-import type { Experiment, RunOptions } from './registry';
+import type { Experiment } from './registry';
 import type { Cell, ExperimentResult } from './types';
 
 /** Paper Table 3, Amazon-Beauty (NDCG@5, MAP@5). */
