@@ -10,21 +10,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { KMeansConfig } from '../config';
 import type { DenseMatrix } from '../embeddings/types';
 import { LmiError } from '../errors';
-import { customOp } from '../nn/ops';
 import type { Rng } from '../rng';
 import { kmeans, type KMeansOptions } from './kmeans';
-
-/** sg[x]: identity forward, zero gradient (VQ-VAE's stop-gradient). */
-export const stopGradient = customOp<tf.Tensor>((x: tf.Tensor) => ({
-  value: tf.clone(x),
-  gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
-}));
-
-/** Straight-through estimator: the value of `q`, the gradient of `z` (z + sg[q − z]). */
-export const straightThrough = customOp<tf.Tensor2D>((z: tf.Tensor2D, q: tf.Tensor2D) => ({
-  value: tf.clone(q),
-  gradFunc: (dy: tf.Tensor2D) => [tf.clone(dy), tf.zerosLike(dy)],
-}));
+import { stopGradient } from './straight-through';
 
 /** Index of the nearest codebook row of every row of `r` (argmin ‖r − c‖² = argmin ‖c‖² − 2 r·c); int32 [B]. */
 export function nearestCodes(r: tf.Tensor2D, codebook: tf.Tensor2D): tf.Tensor1D {

@@ -15,7 +15,8 @@ import { linear } from '../nn/ops';
 import type { Rng } from '../rng';
 import { finishIds } from './collisions';
 import type { KMeansOptions } from './kmeans';
-import { encodeResidual, kmeansResidualInit, residualQuantize, straightThrough } from './residual';
+import { encodeResidual, kmeansResidualInit, residualQuantize } from './residual';
+import { straightThrough } from './straight-through';
 import type { IndexerResult } from './types';
 
 /** rq-VAE settings (not yet in config.ts; the defaults train in seconds on 4k–18k × 64–100 inputs on wasm). */
