@@ -13,7 +13,10 @@ import { buildIndex, CLASSIC_INDEXERS, type ClassicIndexer, EMBEDDING_KINDS, typ
 import { makeFigures } from './experiments/figures';
 import { epochLosses, pretrainOnCorpus } from './experiments/pretrain';
 import { writeExplorer } from './explore/index';
-import { loadIdIndex } from './quantize/id-index';
+import { LMIndexer } from './indexer/lmindexer';
+import { loadCorpus } from './data/loaders';
+import { loadIdIndex, saveIdIndex } from './quantize/id-index';
+import { Rng } from './rng';
 
 const USAGE = `usage: lmindexer <command> [options]
 
@@ -23,6 +26,9 @@ commands:
   index    --corpus NAME --out DIR [--indexer ${CLASSIC_INDEXERS.join('|')}] [--embedding ${EMBEDDING_KINDS.join('|')}]
            [--config FILE] [--preset small|paper] [--max-docs N]
            assign semantic IDs to a corpus and save an ID index folder
+  fit      --corpus NAME --out DIR [--run DIR] [--resume] [--config FILE] [--preset small|paper] [--max-docs N]
+           learn LMIndexer semantic IDs (progressive training, Section 3) and save an ID index folder;
+           --run keeps stage checkpoints so --resume continues a killed run
   pretrain --corpus NAME --out DIR [--epochs N] [--resume] [--config FILE] [--preset small|paper] [--max-docs N]
            train a tokenizer and T5 span-corruption pretraining on a corpus (checkpointed; --resume continues)
   explore  --index DIR [--out FILE]
@@ -94,6 +100,41 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
         `(${describeBackend(info)})\nID length ${r.result.ids[0].length}, codebooks ${r.result.codebookSizes.join(' × ')}${ami ? `; ${ami}` : ''}\n` +
         `saved to ${values.out}\n`,
     );
+  },
+
+  async fit(args) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        corpus: { type: 'string' },
+        out: { type: 'string' },
+        run: { type: 'string' },
+        resume: { type: 'boolean', default: false },
+        config: { type: 'string' },
+        preset: { type: 'string' },
+        'max-docs': { type: 'string' },
+      },
+    });
+    if (!values.corpus) throw new LmiError('fit: --corpus is required (e.g. --corpus scientific)');
+    if (!values.out) throw new LmiError('fit: --out DIR is required (the ID index folder to write)');
+    if (values.resume && !values.run) throw new LmiError('fit: --resume needs --run DIR (the folder of the run to continue)');
+    const maxDocs = intOption('max-docs', values['max-docs']);
+    const cfg = configFrom(values, { data: { corpus: values.corpus as LmiConfig['data']['corpus'], ...(maxDocs !== undefined ? { maxDocs } : {}) } });
+    const info = await initBackend();
+    const t0 = Date.now();
+    const corpus = loadCorpus(cfg.data, new Rng(cfg.seed).fork());
+    const lmi = new LMIndexer(cfg);
+    try {
+      const result = await lmi.fit(corpus, { dir: values.run, resume: values.resume, log: values.run ? path.join(values.run, 'diagnostics.jsonl') : undefined });
+      saveIdIndex(values.out, { corpus, result, indexer: 'lmindexer', config: cfg });
+      lmi.save(path.join(values.out, 'model'));
+      process.stdout.write(
+        `LMIndexer IDs for ${corpus.docs.length} documents of ${corpus.name} in ${((Date.now() - t0) / 1000).toFixed(0)} s (${describeBackend(info)}); ` +
+          `codebooks ${result.codebookSizes.join(' × ')}; saved to ${values.out}\n`,
+      );
+    } finally {
+      lmi.dispose();
+    }
   },
 
   async pretrain(args) {

@@ -1,5 +1,6 @@
 /** Every experiment `make figures` runs, in report order. */
 import type { GenerativeSettings } from './generative-common';
+import { lmindexerSynthetic } from './lmindexer-study';
 import { pretrainExperiment } from './pretrain';
 import { quickstart } from './quickstart';
 import type { Experiment, RunOptions } from './registry';
@@ -22,6 +23,7 @@ export const ALL_EXPERIMENTS: readonly Experiment[] = [
   quickstart,
   table1,
   pretrainExperiment,
+  lmindexerSynthetic,
   { ...table5, run: (cfg: LmiConfig, o: RunOptions) => runTable5(cfg, { ...o, ...budget(o) }) },
   { ...table3, run: (cfg: LmiConfig, o: RunOptions) => runTable3(cfg, { ...o, ...budget(o), ...(o.smoke ? {} : { maxUsers: FIGURES_MAX_USERS }) }) },
   { ...table2, run: (cfg: LmiConfig, o: RunOptions) => runTable2(cfg, { ...o, ...budget(o), ...(o.smoke ? {} : { maxUsers: FIGURES_MAX_USERS }) }) },
