@@ -7,6 +7,7 @@ import { LmiError } from '../errors';
 import { Rng } from '../rng';
 import type { Tokenizer } from '../text/tokenizer';
 import { type StepInfo, Trainer, type TrainerCallback, type TrainerOptions } from '../train/trainer';
+import { t5ReplicaTask } from '../train/parallel/t5-replica';
 import { type SpanCorruptionExample, spanCorruption } from '../text/masking';
 import { IGNORE_INDEX, type Seq2SeqBatch, type T5 } from './t5';
 
@@ -92,7 +93,7 @@ export async function pretrain(
   const { epochs: _e, batchSize: _b, maxInputLength: _m, noiseDensity: _n, meanSpanLength: _s, corrupt: _c, callbacks, resume, ...trainerOpts } = o;
   const trainer = new Trainer<Seq2SeqBatch>(
     model, (batch, ctx) => model.loss(batch, { training: true, rng: ctx.rng }),
-    { totalSteps, ...trainerOpts }, [epochTimer, ...(callbacks ?? [])],
+    { totalSteps, replicaTask: t5ReplicaTask(model), ...trainerOpts }, [epochTimer, ...(callbacks ?? [])],
   );
   try {
     const resumedFrom = resume && o.checkpointDir ? trainer.resume(o.checkpointDir) : undefined;

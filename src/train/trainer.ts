@@ -16,6 +16,8 @@ import { Rng } from '../rng';
 import { type HostTensor, readSafetensors, writeSafetensors } from '../nn/safetensors';
 import { AdamW } from './adamw';
 import { type ScheduleOptions, learningRateAt } from './schedule';
+import { DataParallel } from './parallel/engine';
+import type { ReplicaTask } from './parallel/task';
 
 /** Anything with named trainable variables (e.g. `T5`). */
 export interface Trainable {
@@ -40,6 +42,13 @@ export interface TrainerOptions extends ScheduleOptions {
   keepCheckpoints: number;
   /** Parameters excluded from weight decay (default: names containing "bias" or "layer_norm", as in HF scripts). */
   noDecay: (name: string) => boolean;
+  /**
+   * Data-parallel replicas for `fit` (main thread + worker threads; src/train/parallel): a number, or 'auto' = the
+   * machine's cores on wasm/cpu and 1 on tfjs-node or without `replicaTask`. Default 1 (no workers).
+   */
+  workers?: 'auto' | number;
+  /** How a worker builds its replica of the model (needed for workers > 1), e.g. `t5ReplicaTask(model)`. */
+  replicaTask?: ReplicaTask;
 }
 
 export const DEFAULT_TRAINER_OPTIONS: TrainerOptions = {
@@ -152,18 +161,23 @@ export class Trainer<B> {
     const history: StepInfo[] = [];
     const acc = this.options.gradAccumSteps;
     const self = this as unknown as Trainer<never>;
-    while (this.step < opts.steps) {
-      const micro = Array.from({ length: acc }, (_, k) => source(this.step * acc + k));
-      const info = this.trainStep(micro);
-      if (!Number.isFinite(info.loss)) throw new LmiError(`trainer: loss is ${info.loss} at step ${info.step}; lower the learning rate or check the data`);
-      history.push(info);
-      for (const cb of this.callbacks) await cb.onStepEnd?.(info, self);
-      const dir = this.options.checkpointDir;
-      const every = this.options.checkpointEvery;
-      if (dir && ((every > 0 && this.step % every === 0) || this.step === opts.steps)) {
-        const file = this.saveCheckpoint(dir);
-        for (const cb of this.callbacks) await cb.onCheckpoint?.(file, self);
+    const parallel = this.step < opts.steps ? await DataParallel.forTrainer(this) : undefined;
+    try {
+      while (this.step < opts.steps) {
+        const micro = Array.from({ length: acc }, (_, k) => source(this.step * acc + k));
+        const info = parallel ? await parallel.step(micro) : this.trainStep(micro);
+        if (!Number.isFinite(info.loss)) throw new LmiError(`trainer: loss is ${info.loss} at step ${info.step}; lower the learning rate or check the data`);
+        history.push(info);
+        for (const cb of this.callbacks) await cb.onStepEnd?.(info, self);
+        const dir = this.options.checkpointDir;
+        const every = this.options.checkpointEvery;
+        if (dir && ((every > 0 && this.step % every === 0) || this.step === opts.steps)) {
+          const file = this.saveCheckpoint(dir);
+          for (const cb of this.callbacks) await cb.onCheckpoint?.(file, self);
+        }
       }
+    } finally {
+      await parallel?.close();
     }
     for (const cb of this.callbacks) await cb.onFitEnd?.(history, self);
     return history;
@@ -180,7 +194,7 @@ export class Trainer<B> {
       tensors.set(`optim/m/${name}`, host(s.m));
       tensors.set(`optim/v/${name}`, host(s.v));
     }
-    const { noDecay: _n, checkpointDir: _d, ...options } = this.options;
+    const { noDecay: _n, checkpointDir: _d, replicaTask: _t, ...options } = this.options;
     const meta = { kind: 'lmindexer-trainer-checkpoint', version: 1, step: this.step, optimizerStep: this.optimizer.step, rng: { seed: this.options.seed, derivedPerStep: true }, options };
     const file = path.join(dir, `step-${String(this.step).padStart(8, '0')}.safetensors`);
     writeSafetensors(file, tensors, { lmindexer: JSON.stringify(meta) });

@@ -1,0 +1,157 @@
+/**
+ * Data-parallel training throughput (issue 14): tokens/s of the `small` T5 training step (forward + backward +
+ * clipped AdamW) with 1 replica (the plain Trainer step) and with 2 replicas (main thread + 1 worker thread,
+ * gradients averaged through SharedArrayBuffers), on the identical model and batch; optionally the PyTorch-CPU
+ * peer with 1 and 2 threads (bench/peer/torch_t5.py).
+ *
+ *   npx tsx bench/parallel.ts [--steps 8] [--warmup 2] [--batch 32] [--src-len 64] [--tgt-len 64] [--vocab 8000]
+ *                             [--workers 1,2] [--torch-threads 1,2] [--no-peer]
+ *
+ * The setups are timed in turns (one step each, repeated) so that load from other processes hits them alike. Step
+ * times: best of `--steps` (contention only adds time); medians and CPU time per step (all threads) are kept.
+ * Writes bench/results/parallel.json (with the load average before and after).
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describeBackend, initBackend } from '../src/backend';
+import { type ModelConfig, preset } from '../src/config';
+import { Rng } from '../src/rng';
+import { T5, type Seq2SeqBatch } from '../src/model/t5';
+import { DataParallel } from '../src/train/parallel/engine';
+import { t5ReplicaTask } from '../src/train/parallel/t5-replica';
+import { Trainer } from '../src/train/trainer';
+
+function arg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : dflt;
+}
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+interface Row {
+  replicas: number;
+  ms_per_step: number;
+  ms_median: number;
+  ms_all: number[];
+  tokens_per_s: number;
+  /** CPU time (all threads of this process) per timed step: contention-proof; ideal wall time = cpu / replicas. */
+  cpu_ms_per_step: number;
+  start_ms?: number;
+}
+
+interface Setup {
+  replicas: number;
+  step: () => Promise<number>;
+  times: number[];
+  cpuMs: number;
+  startMs?: number;
+  close: () => Promise<void>;
+}
+
+async function setup(cfg: ModelConfig, data: Seq2SeqBatch, replicas: number): Promise<Setup> {
+  const model = T5.create(cfg, { seed: 0 });
+  const trainer = new Trainer<Seq2SeqBatch>(model, (b, ctx) => model.loss(b, { training: true, rng: ctx.rng }), { learningRate: 1e-3, weightDecay: 0.01, maxGradNorm: 1 });
+  const t0 = performance.now();
+  const dp = replicas > 1 ? await DataParallel.start(trainer, replicas, t5ReplicaTask(model)) : undefined;
+  return {
+    replicas, times: [], cpuMs: 0, startMs: dp ? performance.now() - t0 : undefined,
+    step: async () => (dp ? await dp.step([data]) : trainer.trainStep([data])).ms,
+    close: async () => {
+      await dp?.close();
+      trainer.dispose();
+      model.dispose();
+    },
+  };
+}
+
+/** Warm up every setup, then time them in turns (step i of each, then step i + 1 …) so load changes hit all alike. */
+async function measure(cfg: ModelConfig, data: Seq2SeqBatch, counts: number[], warmup: number, steps: number): Promise<Row[]> {
+  const setups: Setup[] = [];
+  try {
+    for (const n of counts) setups.push(await setup(cfg, data, n));
+    for (const s of setups) for (let i = 0; i < warmup; i++) await s.step();
+    for (let i = 0; i < steps; i++) {
+      for (const s of setups) {
+        const c0 = process.cpuUsage();
+        s.times.push(await s.step());
+        const c = process.cpuUsage(c0);
+        s.cpuMs += (c.user + c.system) / 1000;
+      }
+    }
+    const tokens = (data.inputIds as number[][]).length * ((data.inputIds as number[][])[0].length + (data.labels as number[][])[0].length);
+    return setups.map((s) => {
+      const ms = Math.min(...s.times);
+      return {
+        replicas: s.replicas, ms_per_step: ms, ms_median: median(s.times), ms_all: s.times, tokens_per_s: tokens / (ms / 1000),
+        cpu_ms_per_step: s.cpuMs / steps, ...(s.startMs !== undefined ? { start_ms: s.startMs } : {}),
+      };
+    });
+  } finally {
+    for (const s of setups) await s.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const backend = await initBackend();
+  const steps = Number(arg('steps', '8'));
+  const warmup = Number(arg('warmup', '2'));
+  const batch = Number(arg('batch', '32'));
+  const src = Number(arg('src-len', '64'));
+  const tgt = Number(arg('tgt-len', '64'));
+  const vocab = Number(arg('vocab', '8000'));
+  const counts = arg('workers', '1,2').split(',').map(Number);
+  const threads = arg('torch-threads', '1,2').split(',').map(Number);
+  const cfg: ModelConfig = { ...preset('small').model, vocabSize: vocab };
+  const rng = new Rng(1);
+  const ids = (rows: number, cols: number): number[][] => Array.from({ length: rows }, () => Array.from({ length: cols }, () => 2 + rng.int(vocab - 2)));
+  const data: Seq2SeqBatch = { inputIds: ids(batch, src), labels: ids(batch, tgt) };
+  const tokens = batch * (src + tgt);
+  const loadBefore = os.loadavg();
+  console.log(`backend: ${describeBackend(backend)}; ${os.cpus().length} cores; load ${loadBefore.map((x) => x.toFixed(2)).join(' ')}`);
+
+  const rows = await measure(cfg, data, counts, warmup, steps);
+  for (const r of rows) {
+    console.log(`tfjs ${backend.name}, ${r.replicas} replica(s): ${r.ms_per_step.toFixed(0)} ms/step (median ${r.ms_median.toFixed(0)}), ${r.tokens_per_s.toFixed(0)} tokens/s, ${r.cpu_ms_per_step.toFixed(0)} CPU-ms/step` + (r.start_ms !== undefined ? `; workers started in ${r.start_ms.toFixed(0)} ms` : ''));
+  }
+  const peers: Record<string, unknown>[] = [];
+  if (!process.argv.includes('--no-peer')) {
+    for (const t of threads) {
+      const r = spawnSync('/usr/bin/python3', [path.join(__dirname, 'peer', 'torch_t5.py'), '--threads', String(t), '--batch', String(batch), '--src-len', String(src), '--tgt-len', String(tgt), '--vocab', String(vocab), '--steps', String(steps), '--warmup', String(warmup)], { encoding: 'utf8' });
+      if (r.status !== 0) {
+        console.log(`pytorch peer (${t} threads) failed: ${(r.stderr || r.error?.message || '').split('\n').slice(-3).join(' ')}`);
+        continue;
+      }
+      const p = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { ms_all: number[] };
+      const ms = Math.min(...p.ms_all);
+      peers.push({ threads: t, ms_per_step: ms, ms_all: p.ms_all, tokens_per_s: tokens / (ms / 1000) });
+      console.log(`pytorch-cpu ${t} thread(s): ${ms.toFixed(0)} ms/step, ${(tokens / (ms / 1000)).toFixed(0)} tokens/s`);
+    }
+  }
+  const base = rows.find((r) => r.replicas === 1);
+  const best = rows.reduce((a, r) => (r.tokens_per_s > a.tokens_per_s ? r : a), rows[0]);
+  const bestPeer = peers.length ? Math.max(...peers.map((p) => p.tokens_per_s as number)) : undefined;
+  const ratios = {
+    speedup_over_1: Object.fromEntries(rows.map((r) => [String(r.replicas), base ? r.tokens_per_s / base.tokens_per_s : null])),
+    best_over_best_pytorch: bestPeer ? best.tokens_per_s / bestPeer : null,
+  };
+  console.log(`speed-up over 1 replica: ${rows.map((r) => `${r.replicas}: ${(ratios.speedup_over_1[String(r.replicas)] ?? NaN).toFixed(2)}×`).join(', ')} (target ≥ 1.7× for 2)` +
+    (bestPeer ? `; best tfjs / best pytorch tokens/s ${ratios.best_over_best_pytorch!.toFixed(2)} (target ≥ 1.0)` : ''));
+  const loadAfter = os.loadavg();
+  const out = {
+    date: new Date().toISOString(), host: { cpus: os.cpus().length, model: os.cpus()[0]?.model, load_before: loadBefore, load_after: loadAfter },
+    backend: describeBackend(backend), shapes: { batch, src_len: src, tgt_len: tgt, vocab }, model: cfg, tokens_per_step: tokens,
+    tfjs: rows, pytorch: peers, ratios,
+  };
+  const file = path.join(__dirname, 'results', 'parallel.json');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
+  console.log(`wrote ${path.relative(process.cwd(), file)}; load after ${loadAfter.map((x) => x.toFixed(2)).join(' ')}`);
+}
+
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,19 @@
+/** Replica specs for the tests of data-parallel training: a T5 replica whose loss throws at a given step. */
+import type { Seq2SeqBatch } from '../../model/t5';
+import { type T5ReplicaArgs, createT5Replica, shardSeq2Seq, scoredLabels } from './t5-replica';
+import type { ReplicaSpec } from './task';
+
+export const failing: ReplicaSpec<Seq2SeqBatch, T5ReplicaArgs & { failAtStep: number }> = {
+  create(args) {
+    const r = createT5Replica(args);
+    return {
+      ...r,
+      lossFn: (batch, ctx) => {
+        if (ctx.step === args.failAtStep) throw new Error(`injected failure at step ${ctx.step}`);
+        return r.lossFn(batch, ctx);
+      },
+    };
+  },
+  shard: shardSeq2Seq,
+  weight: scoredLabels,
+};
