@@ -8,7 +8,7 @@
  */
 import { LmiError } from '../errors';
 import type { IdMatrix, Seq2SeqBatch, T5 } from '../model/t5';
-import { Rng } from '../rng';
+import { epochOrderOf, epochTimer } from '../train/epochs';
 import { type StepInfo, Trainer, type TrainerCallback, type TrainerOptions } from '../train/trainer';
 import { type BeamHit, constrainedBeamSearch } from './beam-search';
 import type { IdVocab } from './id-tokens';
@@ -91,25 +91,15 @@ export async function finetuneIds(
   const batchesPerEpoch = Math.floor(examples.length / bs);
   const stepsPerEpoch = Math.max(1, Math.floor(batchesPerEpoch / accum));
   const totalSteps = o.totalSteps && o.totalSteps > 0 ? o.totalSteps : stepsPerEpoch * o.epochs;
-  let cached: { epoch: number; perm: number[] } | undefined;
+  const order = epochOrderOf(seed, examples.length);
   const source = (index: number): Seq2SeqBatch => {
     const perEpoch = stepsPerEpoch * accum;
     const epoch = Math.floor(index / perEpoch);
-    if (!cached || cached.epoch !== epoch) cached = { epoch, perm: new Rng((seed + 0x5bd1e995 * (epoch + 1)) >>> 0).permutation(examples.length) };
     const j = index % perEpoch;
-    const batch = cached.perm.slice(j * bs, j * bs + bs).map((i) => examples[i]);
+    const batch = order(epoch).slice(j * bs, j * bs + bs).map((i) => examples[i]);
     return collateIdExamples(batch, vocab, special, o.maxInputLength);
   };
-  const msPerEpoch: number[] = [];
-  let epochStart = performance.now();
-  const timer: TrainerCallback = {
-    onStepEnd(info) {
-      if (info.step % stepsPerEpoch === 0) {
-        msPerEpoch.push(performance.now() - epochStart);
-        epochStart = performance.now();
-      }
-    },
-  };
+  const timer = epochTimer(stepsPerEpoch);
   const { epochs: _e, batchSize: _b, maxInputLength: _m, callbacks, resume, totalSteps: _t, ...trainerOpts } = o;
   const trainer = new Trainer<Seq2SeqBatch>(
     model, (batch, ctx) => model.loss(batch, { training: true, rng: ctx.rng }),
@@ -117,9 +107,9 @@ export async function finetuneIds(
   );
   try {
     const resumedFrom = resume && o.checkpointDir ? trainer.resume(o.checkpointDir) : undefined;
-    epochStart = performance.now();
+    timer.restart();
     const history = await trainer.fit(source, { steps: totalSteps });
-    return { history, steps: trainer.step, stepsPerEpoch, msPerEpoch, resumedFrom };
+    return { history, steps: trainer.step, stepsPerEpoch, msPerEpoch: timer.msPerEpoch, resumedFrom };
   } finally {
     trainer.dispose();
   }

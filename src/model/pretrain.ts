@@ -6,6 +6,7 @@
 import { LmiError } from '../errors';
 import { Rng } from '../rng';
 import type { Tokenizer } from '../text/tokenizer';
+import { epochOrderOf, epochTimer } from '../train/epochs';
 import { type StepInfo, Trainer, type TrainerCallback, type TrainerOptions } from '../train/trainer';
 import { t5ReplicaTask } from '../train/parallel/t5-replica';
 import { type SpanCorruptionExample, spanCorruption } from '../text/masking';
@@ -64,14 +65,7 @@ export async function pretrain(
   const totalSteps = stepsPerEpoch * o.epochs;
   const corrupt = o.corrupt ?? ((ids: readonly number[], rng: Rng) =>
     spanCorruption(ids, tokenizer, rng, { noiseDensity: o.noiseDensity, meanSpanLength: o.meanSpanLength }));
-  const orders = new Map<number, number[]>();
-  const order = (epoch: number): number[] => {
-    if (!orders.has(epoch)) {
-      orders.clear();
-      orders.set(epoch, new Rng((seed + 0x5bd1e995 * (epoch + 1)) >>> 0).permutation(docs.length));
-    }
-    return orders.get(epoch)!;
-  };
+  const order = epochOrderOf(seed, docs.length);
   const source = (index: number): Seq2SeqBatch => {
     const epoch = Math.floor(index / (stepsPerEpoch * accum));
     const j = index % (stepsPerEpoch * accum);
@@ -80,26 +74,17 @@ export async function pretrain(
     const examples = perm.slice(j * bs, j * bs + bs).map((d) => corrupt(docs[d].slice(0, o.maxInputLength), rng));
     return collateSpanCorruption(examples, tokenizer.padId);
   };
-  const msPerEpoch: number[] = [];
-  let epochStart = performance.now();
-  const epochTimer: TrainerCallback = {
-    onStepEnd(info) {
-      if (info.step % stepsPerEpoch === 0) {
-        msPerEpoch.push(performance.now() - epochStart);
-        epochStart = performance.now();
-      }
-    },
-  };
+  const timer = epochTimer(stepsPerEpoch);
   const { epochs: _e, batchSize: _b, maxInputLength: _m, noiseDensity: _n, meanSpanLength: _s, corrupt: _c, callbacks, resume, ...trainerOpts } = o;
   const trainer = new Trainer<Seq2SeqBatch>(
     model, (batch, ctx) => model.loss(batch, { training: true, rng: ctx.rng }),
-    { totalSteps, replicaTask: t5ReplicaTask(model), ...trainerOpts }, [epochTimer, ...(callbacks ?? [])],
+    { totalSteps, replicaTask: t5ReplicaTask(model), ...trainerOpts }, [timer, ...(callbacks ?? [])],
   );
   try {
     const resumedFrom = resume && o.checkpointDir ? trainer.resume(o.checkpointDir) : undefined;
-    epochStart = performance.now();
+    timer.restart();
     const history = await trainer.fit(source, { steps: totalSteps });
-    return { history, steps: trainer.step, stepsPerEpoch, msPerEpoch, resumedFrom };
+    return { history, steps: trainer.step, stepsPerEpoch, msPerEpoch: timer.msPerEpoch, resumedFrom };
   } finally {
     trainer.dispose();
   }
