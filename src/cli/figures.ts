@@ -1,0 +1,32 @@
+/** `lmindexer figures`: run the experiments behind the paper's tables and figures. */
+import { parseArgs } from 'node:util';
+import { PRESETS, type PresetName } from '../config';
+import { LmiError } from '../errors';
+import { makeFigures } from '../experiments/figures';
+import type { Command } from './options';
+
+export const figuresCommand: Command = {
+  name: 'figures',
+  usage: `[--preset small|paper] [--only id,id] [--force] [--smoke] [--out DIR]
+run the experiments behind the paper's tables/figures → DIR (default figures/): REPORT.md, index.html`,
+  async run(args) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        preset: { type: 'string', default: process.env.PRESET ?? 'small' },
+        only: { type: 'string' },
+        force: { type: 'boolean', default: false },
+        smoke: { type: 'boolean', default: process.env.LMI_SMOKE === '1' },
+        out: { type: 'string', default: 'figures' },
+      },
+    });
+    if (!PRESETS.includes(values.preset as PresetName)) throw new LmiError(`--preset: must be one of ${PRESETS.join(', ')}, got "${values.preset}"`);
+    await makeFigures({
+      preset: values.preset as PresetName,
+      only: values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+      force: values.force,
+      smoke: values.smoke,
+      outDir: values.out,
+    });
+  },
+};

@@ -1,0 +1,31 @@
+/** Option helpers shared by the commands: config from --config/--preset, integer options. */
+import { type DeepPartial, type LmiConfig, loadConfigFile, makeConfig, type PresetName } from '../config';
+import { LmiError } from '../errors';
+
+/** Config from --config FILE (a partial config) or --preset, plus command-line overrides. */
+export function configFrom(values: { config?: string; preset?: string }, overrides: DeepPartial<LmiConfig>): LmiConfig {
+  const base = values.config ? loadConfigFile(values.config) : makeConfig({ preset: (values.preset ?? 'small') as PresetName }, '--preset');
+  return makeConfig({ ...base, ...overrides, data: { ...base.data, ...(overrides.data ?? {}) } } as DeepPartial<LmiConfig>, values.config ?? 'command line');
+}
+
+/** A non-negative integer option, or undefined when absent. */
+export function intOption(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new LmiError(`--${name}: must be a non-negative integer, got "${v}"`);
+  return n;
+}
+
+/** The config of a corpus command: --corpus (required by the caller) and --max-docs override the preset/file. */
+export function corpusConfig(values: { config?: string; preset?: string; corpus?: string; 'max-docs'?: string }): LmiConfig {
+  const maxDocs = intOption('max-docs', values['max-docs']);
+  return configFrom(values, { data: { corpus: values.corpus as LmiConfig['data']['corpus'], ...(maxDocs !== undefined ? { maxDocs } : {}) } });
+}
+
+/** One `lmindexer <name>` command: its usage lines and what it does. */
+export interface Command {
+  name: string;
+  /** Usage text: first line the options, following lines the description (indented by the caller). */
+  usage: string;
+  run(args: string[]): Promise<void>;
+}
