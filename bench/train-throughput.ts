@@ -95,7 +95,7 @@ async function main(): Promise<void> {
   const peers: Record<string, unknown>[] = [];
   if (!process.argv.includes('--no-peer')) {
     for (const t of threads) {
-      const r = spawnSync('/usr/bin/python3', [path.join(__dirname, 'peer', 'torch_t5.py'), '--threads', String(t), '--batch', String(batch), '--src-len', String(src), '--tgt-len', String(tgt), '--vocab', String(vocab), '--steps', String(steps), '--warmup', String(warmup)], { encoding: 'utf8' });
+      const r = spawnSync(process.env.LMI_PEER_PYTHON ?? '/usr/bin/python3', [path.join(__dirname, 'peer', 'torch_t5.py'), '--threads', String(t), '--batch', String(batch), '--src-len', String(src), '--tgt-len', String(tgt), '--vocab', String(vocab), '--steps', String(steps), '--warmup', String(warmup)], { encoding: 'utf8' });
       if (r.status !== 0) {
         console.log(`pytorch peer (${t} threads) failed: ${(r.stderr || r.error?.message || '').split('\n').slice(-3).join(' ')}`);
         continue;
