@@ -6,6 +6,7 @@
  * back to a naive loop (~15× slower, measured). Here every product is `transpose()` then an untransposed `matMul`.
  */
 import * as tf from '@tensorflow/tfjs';
+import { batchMatMulSimd, simdKernel } from './kernels/bmm';
 
 type Saver = tf.GradSaveFunc;
 
@@ -48,13 +49,26 @@ export function transposeLast2(x: tf.Tensor3D): tf.Tensor3D {
   return tf.transpose(x, [0, 2, 1]);
 }
 
+/** Use the SIMD kernel for batched products: on the wasm backend, unless `LMI_SIMD_BMM=0`. */
+function simdProducts(): boolean {
+  return tf.getBackend() === 'wasm' && process.env.LMI_SIMD_BMM !== '0' && simdKernel() !== null;
+}
+
+/** [G, M, K] @ [G, K, N] without autodiff: tfjs' matMul, or on wasm the SIMD kernel (tfjs-wasm loops per scalar). */
+function product3(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  if (a.shape[0] === 1 || a.shape[0] !== b.shape[0] || !simdProducts()) return tf.matMul(a, b);
+  const [G, M, K] = a.shape;
+  const N = b.shape[2];
+  return tf.tensor3d(batchMatMulSimd(a.dataSync() as Float32Array, b.dataSync() as Float32Array, G, M, K, N), [G, M, N]);
+}
+
 const bmmOp = customOp<tf.Tensor3D>((a: tf.Tensor3D, b: tf.Tensor3D, save: Saver) => {
   save([a, b]);
   return {
-    value: tf.matMul(a, b),
+    value: product3(a, b),
     gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
       const [as, bs] = saved as [tf.Tensor3D, tf.Tensor3D];
-      return [tf.matMul(dy, transposeLast2(bs)), tf.matMul(transposeLast2(as), dy)];
+      return [product3(dy, transposeLast2(bs)), product3(transposeLast2(as), dy)];
     },
   };
 });
