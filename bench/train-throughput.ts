@@ -2,7 +2,7 @@
  * Training throughput of the `small` T5 on this machine's tfjs backend vs the same model in PyTorch-CPU.
  *
  *   npx tsx bench/train-throughput.ts [--steps 5] [--warmup 2] [--batch 32] [--src-len 64] [--tgt-len 64]
- *                                    [--vocab 8000] [--torch-threads 1,2] [--no-peer]
+ *                                    [--vocab 8000] [--torch-threads 1,2] [--no-peer] [--no-ab]
  *
  * Step times are the best of `--steps` timed steps on both sides (shared cores: contention only adds time).
  * Prints, from one run: the matmul peak (1024³, GFLOPS), the training step (forward + backward + AdamW) in ms,
@@ -80,14 +80,27 @@ async function main(): Promise<void> {
   const ids = (rows: number, cols: number): number[][] => Array.from({ length: rows }, () => Array.from({ length: cols }, () => 2 + rng.int(vocab - 2)));
   const data: Seq2SeqBatch = { inputIds: ids(batch, src), labels: ids(batch, tgt) };
   const trainer = new Trainer<Seq2SeqBatch>(model, (b, ctx) => model.loss(b, { training: true, rng: ctx.rng }), { learningRate: 1e-3, weightDecay: 0.01, maxGradNorm: 1 });
+  // On wasm, steps alternate between the SIMD attention kernel (default) and tfjs' own batched matMul
+  // (LMI_SIMD_BMM=0), so the A/B comparison sees the same load.
+  const ab = backend.name === 'wasm' && !process.argv.includes('--no-ab');
+  const setSimd = (on: boolean): void => { process.env.LMI_SIMD_BMM = on ? '1' : '0'; };
   for (let i = 0; i < warmup; i++) trainer.trainStep([data]);
   const times: number[] = [];
-  for (let i = 0; i < steps; i++) times.push(trainer.trainStep([data]).ms);
+  const timesNoSimd: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    setSimd(true);
+    times.push(trainer.trainStep([data]).ms);
+    if (!ab) continue;
+    setSimd(false);
+    timesNoSimd.push(trainer.trainStep([data]).ms);
+    setSimd(true);
+  }
+  if (ab) console.log(`tfjs ${backend.name} without the SIMD attention kernel (LMI_SIMD_BMM=0): ${Math.min(...timesNoSimd).toFixed(0)} ms/step`);
   // Best step: other processes share these 2 cores, and contention only ever adds time (the median is kept too).
   const ms = Math.min(...times);
   const tokens = batch * (src + tgt);
   const flops = 3 * forwardFlops(cfg, batch, src, tgt);
-  const tfjs = { ms_per_step: ms, ms_median: median(times), ms_all: times, tokens_per_s: tokens / (ms / 1000), effective_gflops: flops / (ms / 1000) / 1e9 };
+  const tfjs = { ms_per_step: ms, ms_median: median(times), ms_all: times, tokens_per_s: tokens / (ms / 1000), effective_gflops: flops / (ms / 1000) / 1e9, ...(ab ? { ms_per_step_without_simd_kernel: Math.min(...timesNoSimd), simd_kernel_speedup: Math.min(...timesNoSimd) / ms } : {}) };
   console.log(`tfjs ${backend.name}: ${ms.toFixed(0)} ms/step, ${tfjs.tokens_per_s.toFixed(0)} tokens/s, ${tfjs.effective_gflops.toFixed(1)} GFLOPS effective (${((100 * tfjs.effective_gflops) / peak).toFixed(0)}% of peak)`);
   trainer.dispose();
   model.dispose();
