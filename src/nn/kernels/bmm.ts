@@ -7,8 +7,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+/** The slice of the WebAssembly JS API used here (the project's TypeScript lib has no DOM/WebAssembly types). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
 interface Kernel {
-  memory: WebAssembly.Memory;
+  memory: WasmMemory;
   bmmNN: (a: number, b: number, c: number, g: number, m: number, k: number, n: number) => void;
   heapBase: number;
 }
@@ -20,8 +31,8 @@ export function simdKernel(): Kernel | null {
   if (kernel !== undefined) return kernel;
   try {
     const bytes = fs.readFileSync(path.join(__dirname, 'bmm.wasm'));
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-    const ex = inst.exports as unknown as { memory: WebAssembly.Memory; bmm_nn: Kernel['bmmNN']; __heap_base: WebAssembly.Global };
+    const inst = new WA.Instance(new WA.Module(bytes), {});
+    const ex = inst.exports as unknown as { memory: WasmMemory; bmm_nn: Kernel['bmmNN']; __heap_base: { value: number } };
     kernel = { memory: ex.memory, bmmNN: ex.bmm_nn, heapBase: Number(ex.__heap_base.value) };
   } catch {
     kernel = null;
