@@ -7,10 +7,13 @@ import type { LmiConfig } from '../config';
 import { loadCorpus } from '../data/loaders';
 import type { Corpus } from '../data/types';
 import { LmiError } from '../errors';
+import { tfidfSvdEmbeddings } from '../embeddings/index';
+import { encodeHcState } from '../quantize/hc-state';
+import { hcIndexWithTree } from '../quantize/hierarchical';
 import { type IdIndexManifest, saveIdIndex } from '../quantize/id-index';
 import type { IndexerResult } from '../quantize/types';
 import { Rng } from '../rng';
-import { amiByPrefix, embedCorpus, type EmbeddingKind, indexHc } from './id-quality';
+import { amiByPrefix, embedCorpus, type EmbeddingKind } from './id-quality';
 
 export { EMBEDDING_KINDS, type EmbeddingKind } from './id-quality';
 
@@ -26,20 +29,27 @@ export interface BuildIndexResult {
   seconds: number;
 }
 
-/** Load `cfg.data`, embed, index, optionally save to `outDir`. */
-export function buildIndex(cfg: LmiConfig, opts: { indexer?: ClassicIndexer; embedding?: EmbeddingKind; outDir?: string } = {}): BuildIndexResult {
+/**
+ * Load `cfg.data`, embed, index, optionally save to `outDir`. With TF-IDF the fitted state (TF-IDF + SVD + centroid
+ * tree, `src/quantize/hc-state.ts`) is saved too, so `lmindexer add` can place unseen documents.
+ */
+export function buildIndex(cfg: LmiConfig, opts: { indexer?: ClassicIndexer; embedding?: EmbeddingKind; outDir?: string; corpus?: Corpus } = {}): BuildIndexResult {
   const t0 = Date.now();
   const indexer = opts.indexer ?? 'hc';
   if (!CLASSIC_INDEXERS.includes(indexer)) throw new LmiError(`indexer "${String(indexer)}" unknown; use one of ${CLASSIC_INDEXERS.join(', ')}`);
   const embedding = opts.embedding ?? 'tfidf';
   const rng = new Rng(cfg.seed);
-  const corpus = loadCorpus(cfg.data, rng.fork());
-  const emb = embedCorpus(corpus, embedding, cfg, rng.fork());
-  const result = indexHc(emb, cfg, rng.fork());
+  const loadRng = rng.fork(); // drawn even with opts.corpus, so the later forks are the same either way
+  const corpus = opts.corpus ?? loadCorpus(cfg.data, loadRng);
+  // Same draws as embedCorpus (embedTfidf is tfidfSvdEmbeddings on cfg.embedding), keeping the fitted models.
+  const fitted = embedding === 'tfidf' ? tfidfSvdEmbeddings(corpus.docs.map((d) => d.text), cfg.embedding, rng.fork()) : undefined;
+  const emb = fitted ?? embedCorpus(corpus, embedding, cfg, rng.fork());
+  const { result, tree } = hcIndexWithTree(emb, cfg.hc, cfg.kmeans, rng.fork());
   result.meta = { ...result.meta, embedding };
+  const extraFiles = fitted ? encodeHcState({ embedding: { kind: 'tfidf', tfidf: fitted.tfidf, svd: fitted.svd }, tree }) : undefined;
   const keys = corpus.labelKeys.filter((k) => /^level[12]$/.test(k));
   const amiRows = amiByPrefix(corpus, result.ids, keys, 1);
   const ami = Object.fromEntries(keys.map((k) => [k, amiRows[k][0]]));
-  const manifest = opts.outDir ? saveIdIndex(opts.outDir, { corpus, result, indexer: `${indexer}-${embedding}`, config: cfg }) : undefined;
+  const manifest = opts.outDir ? saveIdIndex(opts.outDir, { corpus, result, indexer: `${indexer}-${embedding}`, config: cfg, extraFiles }) : undefined;
   return { corpus, result, manifest, ami, seconds: (Date.now() - t0) / 1000 };
 }

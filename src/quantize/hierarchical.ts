@@ -11,6 +11,7 @@ import { LmiError } from '../errors';
 import type { Rng } from '../rng';
 import { finishIds } from './collisions';
 import { kmeans, type KMeansOptions } from './kmeans';
+import type { HcTree, HcTreeNode } from './hc-tree';
 import type { IndexerResult } from './types';
 
 /**
@@ -19,6 +20,14 @@ import type { IndexerResult } from './types';
  * equals `kmeans(emb, k, kmeansCfg, rngCopy.fork())`.
  */
 export function hcIndex(emb: DenseMatrix, cfg: HcConfig, kmeansCfg: KMeansConfig, rng: Rng, opts: KMeansOptions = {}): IndexerResult {
+  return hcIndexWithTree(emb, cfg, kmeansCfg, rng, opts).result;
+}
+
+/**
+ * {@link hcIndex} plus the fitted centroid tree (hc-tree.ts), so unseen documents can later be placed by nearest
+ * centroid per level. Same IDs and randomness as `hcIndex`.
+ */
+export function hcIndexWithTree(emb: DenseMatrix, cfg: HcConfig, kmeansCfg: KMeansConfig, rng: Rng, opts: KMeansOptions = {}): { result: IndexerResult; tree: HcTree } {
   const { n, dim } = emb;
   if (!Number.isInteger(cfg.k) || cfg.k < 2) throw new LmiError(`hc: k must be an integer ≥ 2, got ${cfg.k}`);
   if (!Number.isInteger(cfg.depth) || cfg.depth < 1) throw new LmiError(`hc: depth must be an integer ≥ 1, got ${cfg.depth}`);
@@ -27,28 +36,37 @@ export function hcIndex(emb: DenseMatrix, cfg: HcConfig, kmeansCfg: KMeansConfig
   const paths: number[][] = Array.from({ length: n }, () => new Array<number>(cfg.depth).fill(0));
   let kmeansCalls = 0;
   let directClusters = 0;
+  const nodes: HcTreeNode[] = [];
 
-  const split = (members: Int32Array, level: number): void => {
-    if (members.length <= cfg.k) {
-      // DSI: a small cluster numbers its documents directly.
-      members.forEach((doc, j) => (paths[doc][level] = j));
-      directClusters++;
-      return;
-    }
+  /** Returns the index of the tree node made for this cluster. */
+  const split = (members: Int32Array, level: number): number => {
     const sub = new Float32Array(members.length * dim);
     members.forEach((doc, j) => sub.set(emb.data.subarray(doc * dim, (doc + 1) * dim), j * dim));
-    const { assignments } = kmeans({ data: sub, n: members.length, dim }, cfg.k, kmeansCfg, rng.fork(), opts);
+    const node: HcTreeNode = { direct: false, centroids: sub, rows: members.length, children: [] };
+    nodes.push(node);
+    const at = nodes.length - 1;
+    if (members.length <= cfg.k) {
+      // DSI: a small cluster numbers its documents directly (the tree keeps their embeddings as its "centroids").
+      members.forEach((doc, j) => (paths[doc][level] = j));
+      node.direct = true;
+      directClusters++;
+      return at;
+    }
+    const { assignments, centroids } = kmeans({ data: sub, n: members.length, dim }, cfg.k, kmeansCfg, rng.fork(), opts);
     kmeansCalls++;
+    Object.assign(node, { centroids, rows: cfg.k, children: new Array<number>(cfg.k).fill(-1) });
     members.forEach((doc, j) => (paths[doc][level] = assignments[j]));
-    if (level + 1 === cfg.depth) return;
+    if (level + 1 === cfg.depth) return at;
     const byCluster: number[][] = Array.from({ length: cfg.k }, () => []);
     members.forEach((doc, j) => byCluster[assignments[j]].push(doc));
-    for (const group of byCluster) if (group.length > 0) split(Int32Array.from(group), level + 1);
+    byCluster.forEach((group, c) => { if (group.length > 0) node.children[c] = split(Int32Array.from(group), level + 1); });
+    return at;
   };
   split(Int32Array.from({ length: n }, (_, i) => i), 0);
 
   const { ids, codebookSizes, collisionsBefore: before } = finishIds(paths, cfg.k, cfg.collisionPosition);
-  return {
+  const tree: HcTree = { k: cfg.k, depth: cfg.depth, dim, spherical: kmeansCfg.spherical, nodes };
+  const result: IndexerResult = {
     ids,
     codebookSizes,
     meta: {
@@ -65,4 +83,5 @@ export function hcIndex(emb: DenseMatrix, cfg: HcConfig, kmeansCfg: KMeansConfig
       seconds: (performance.now() - t0) / 1000,
     },
   };
+  return { result, tree };
 }
