@@ -269,11 +269,15 @@ export function loadConfigFile(file: string): LmiConfig {
   } catch (e) {
     throw new LmiError(`${file}: cannot read config (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
+  if (text.trim() === '') throw new LmiError(`${file}: config file is empty; write a JSON object such as {"seed": 1} (or leave out --config)`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new LmiError(`${file}: invalid JSON (${(e as Error).message})`);
+    const msg = (e as Error).message;
+    const pos = /at position (\d+)/.exec(msg);
+    const line = pos ? text.slice(0, Number(pos[1])).split('\n').length : undefined;
+    throw new LmiError(`${file}: invalid JSON${line ? ` at line ${line}` : ''} (${msg}); fix the file, it must hold one JSON object`);
   }
   return makeConfig(parsed as DeepPartial<LmiConfig>, file);
 }

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { describeBackend, initBackend } from '../backend';
 import { LmiError } from '../errors';
 import { buildIndex, CLASSIC_INDEXERS, type ClassicIndexer, EMBEDDING_KINDS, type EmbeddingKind } from '../experiments/build-index';
-import { type Command, corpusConfig } from './options';
+import { type Command, CORPUS_OPTIONS, corpusConfig } from './options';
 
 export const indexCommand: Command = {
   name: 'index',
@@ -14,13 +14,9 @@ assign semantic IDs to a corpus and save an ID index folder`,
     const { values } = parseArgs({
       args,
       options: {
-        corpus: { type: 'string' },
-        out: { type: 'string' },
+        ...CORPUS_OPTIONS,
         indexer: { type: 'string', default: 'hc' },
         embedding: { type: 'string', default: 'tfidf' },
-        config: { type: 'string' },
-        preset: { type: 'string' },
-        'max-docs': { type: 'string' },
       },
     });
     if (!values.corpus) throw new LmiError('index: --corpus is required (e.g. --corpus synthetic)');

@@ -1,4 +1,5 @@
 /** `lmindexer info`: backend, presets, data directory, experiments. */
+import { parseArgs } from 'node:util';
 import { describeBackend, initBackend } from '../backend';
 import { PRESETS } from '../config';
 import { dataDir } from '../data/paths';
@@ -9,7 +10,8 @@ export const infoCommand: Command = {
   name: 'info',
   usage: `
 backend, presets, data directory, experiments`,
-  async run() {
+  async run(args) {
+    parseArgs({ args, options: {} }); // no options: anything given is an error (exit 2)
     const info = await initBackend({ quiet: true });
     process.stdout.write(
       `backend: ${describeBackend(info)}\n` +

@@ -16,6 +16,15 @@ export function intOption(name: string, v: string | undefined): number | undefin
   return n;
 }
 
+/** parseArgs options shared by the corpus commands (index, fit, pretrain): spread them into the command's own. */
+export const CORPUS_OPTIONS = {
+  corpus: { type: 'string' },
+  out: { type: 'string' },
+  config: { type: 'string' },
+  preset: { type: 'string' },
+  'max-docs': { type: 'string' },
+} as const;
+
 /** The config of a corpus command: --corpus (required by the caller) and --max-docs override the preset/file. */
 export function corpusConfig(values: { config?: string; preset?: string; corpus?: string; 'max-docs'?: string }): LmiConfig {
   const maxDocs = intOption('max-docs', values['max-docs']);

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { LmiError } from '../errors';
 import { epochLosses, pretrainOnCorpus } from '../experiments/pretrain';
-import { type Command, corpusConfig, intOption } from './options';
+import { type Command, CORPUS_OPTIONS, corpusConfig, intOption } from './options';
 
 export const pretrainCommand: Command = {
   name: 'pretrain',
@@ -12,13 +12,9 @@ train a tokenizer and T5 span-corruption pretraining on a corpus (checkpointed; 
     const { values } = parseArgs({
       args,
       options: {
-        corpus: { type: 'string' },
-        out: { type: 'string' },
+        ...CORPUS_OPTIONS,
         epochs: { type: 'string', default: '1' },
         resume: { type: 'boolean', default: false },
-        config: { type: 'string' },
-        preset: { type: 'string' },
-        'max-docs': { type: 'string' },
       },
     });
     if (!values.corpus) throw new LmiError('pretrain: --corpus is required (e.g. --corpus scientific)');

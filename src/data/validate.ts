@@ -2,6 +2,7 @@
  * Shared input checks for every loader. Each failure is an `LmiError` of the form
  * `<file>:<line>: field "<name>" <what is wrong>; <how to fix>` so the user can open the file at the line.
  */
+import { isUtf8 } from 'node:buffer';
 import * as fs from 'node:fs';
 import { errorAt, LmiError } from '../errors';
 import type { Corpus } from './types';
@@ -9,17 +10,40 @@ import { lineOf, scanJson } from './json-scan';
 
 /** Read a UTF-8 file; missing, unreadable or empty (whitespace-only) files are errors. */
 export function readTextFile(file: string): string {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    bytes = fs.readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw errorAt(file, undefined, 'file not found; check the path, or set LMI_DATA_DIR to the data folder that holds it');
     throw errorAt(file, undefined, `cannot read file (${code ?? (e as Error).message})`);
   }
+  if (!isUtf8(bytes)) throw invalidUtf8(file, bytes);
+  let text = bytes.toString('utf8');
   if (text.trim() === '') throw errorAt(file, undefined, 'file is empty; re-copy it from its source (see the data MANIFEST.md)');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return text;
+}
+
+/** The error for a file that is not valid UTF-8, naming the first bad line and byte (a newline byte never occurs
+ *  inside a multi-byte UTF-8 sequence, so lines can be checked one by one). */
+function invalidUtf8(file: string, bytes: Buffer): LmiError {
+  let start = 0;
+  for (let line = 1; ; line++) {
+    const nl = bytes.indexOf(0x0a, start);
+    const end = nl === -1 ? bytes.length : nl;
+    if (!isUtf8(bytes.subarray(start, end))) {
+      let col = 0; // walk whole characters (1-4 bytes each) up to the first that does not decode
+      for (;;) {
+        const len = [1, 2, 3, 4].find((n) => start + col + n <= end && isUtf8(bytes.subarray(start + col, start + col + n)));
+        if (len === undefined) break;
+        col += len;
+      }
+      return errorAt(file, line, `not valid UTF-8 (bad byte 0x${bytes[start + col].toString(16).padStart(2, '0')} at byte ${col + 1} of the line); re-save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)`);
+    }
+    if (nl === -1) return errorAt(file, undefined, 'not valid UTF-8; re-save the file as UTF-8');
+    start = nl + 1;
+  }
 }
 
 /** A parsed JSON file plus a way to find the line of a top-level key (computed only when asked). */

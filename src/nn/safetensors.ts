@@ -83,15 +83,16 @@ function decodeData(where: string, dtype: SafeDtype, bytes: Uint8Array, count: n
 
 /** Parse safetensors bytes; `where` names the source in errors. */
 export function decodeSafetensors(bytes: Uint8Array, where = 'safetensors'): SafetensorsFile {
-  if (bytes.length < 8) throw new LmiError(`${where}: file too short (${bytes.length} bytes) to be safetensors`);
+  const redo = 'the file is truncated or not safetensors; delete it and re-create it (re-run the command that wrote it)';
+  if (bytes.length < 8) throw new LmiError(`${where}: file too short (${bytes.length} bytes) to be safetensors; ${redo}`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = Number(dv.getBigUint64(0, true));
-  if (8 + headerLen > bytes.length) throw new LmiError(`${where}: header length ${headerLen} exceeds file size ${bytes.length}`);
+  if (8 + headerLen > bytes.length) throw new LmiError(`${where}: header length ${headerLen} exceeds file size ${bytes.length}; ${redo}`);
   let header: Record<string, unknown>;
   try {
     header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + headerLen)).toString('utf8')) as Record<string, unknown>;
   } catch (e) {
-    throw new LmiError(`${where}: invalid JSON header (${(e as Error).message})`);
+    throw new LmiError(`${where}: invalid JSON header (${(e as Error).message}); ${redo}`);
   }
   const base = 8 + headerLen;
   const tensors = new Map<string, HostTensor>();
@@ -104,8 +105,11 @@ export function decodeSafetensors(bytes: Uint8Array, where = 'safetensors'): Saf
     const { dtype, shape, data_offsets: offs } = entry as { dtype: SafeDtype; shape: number[]; data_offsets: [number, number] };
     if (!(dtype in BYTES)) throw new LmiError(`${where}: tensor "${name}" has unsupported dtype "${dtype}"`);
     const count = shape.reduce((a, b) => a * b, 1);
-    if (offs[1] - offs[0] !== count * BYTES[dtype] || base + offs[1] > bytes.length) {
-      throw new LmiError(`${where}: tensor "${name}" offsets [${offs.join(', ')}] do not match shape [${shape.join(', ')}] ${dtype}`);
+    if (base + offs[1] > bytes.length) {
+      throw new LmiError(`${where}: tensor "${name}" ends at byte ${base + offs[1]} but the file has ${bytes.length} bytes; ${redo}`);
+    }
+    if (offs[1] - offs[0] !== count * BYTES[dtype]) {
+      throw new LmiError(`${where}: tensor "${name}" offsets [${offs.join(', ')}] do not match shape [${shape.join(', ')}] ${dtype}; ${redo}`);
     }
     tensors.set(name, { shape: [...shape], data: decodeData(`${where}: tensor "${name}"`, dtype, bytes.subarray(base + offs[0], base + offs[1]), count) });
   }

@@ -4,7 +4,11 @@
  * - `index.json`: format and version, indexer name, corpus name/source/label keys/document count, config + its hash,
  *   codebook sizes, ID length, creation date, the indexer's own diagnostics;
  * - `ids.tsv`: header `doc_id  c1 … cL`, then one row per document: its id and its code at every position;
- * - `docs.jsonl`: one `{id, text, labels?, meta?}` per line, so the index is self-contained.
+ * - `docs.jsonl`: one `{id, text, labels?, meta?}` per line, so the index is self-contained;
+ * - optional, added without a version bump (readers ignore files they do not know): what an indexer needs to place
+ *   unseen documents (`hc-state.json` + `hc-state.safetensors` for HC on TF-IDF, `model/` for LMIndexer) and
+ *   `trie.json`, the prefix trie of all IDs used by retrieval. `lmindexer add` extends ids.tsv, docs.jsonl and
+ *   trie.json together (src/indexer/incremental.ts); the collision position's codebook size then grows.
  * Saving writes a sibling temp folder and renames it into place, so a killed process never leaves half an index.
  */
 import * as fs from 'node:fs';
@@ -48,6 +52,10 @@ export interface SaveIdIndexInput {
   config: unknown;
   /** Creation date (default now); fixed in tests. */
   created?: Date;
+  /** More files to write into the folder, by name (written before the atomic swap, like the three above). */
+  extraFiles?: Record<string, string | Uint8Array>;
+  /** Carry every other entry of this existing index folder (a model, fitted state) into the new one (hard links). */
+  carryFrom?: string;
 }
 
 /** A loaded index: the manifest, the corpus rebuilt from `docs.jsonl`, and the IDs in the corpus's document order. */
@@ -100,6 +108,21 @@ function idsTsv(docs: readonly Doc[], ids: readonly number[][], L: number): stri
 /** The JSONL text of the documents. */
 function docsJsonl(docs: readonly Doc[]): string {
   return docs.map((d) => JSON.stringify({ id: d.id, text: d.text, ...(d.labels ? { labels: d.labels } : {}), ...(d.meta ? { meta: d.meta } : {}) })).join('\n') + '\n';
+}
+
+/** Hard-link files (copy where links fail) of `src` into `dst`, recursively: carrying a large model costs nothing.
+ *  Safe because every file of an index is replaced by rename, never rewritten in place. */
+function linkOrCopy(src: string, dst: string): void {
+  if (fs.statSync(src).isDirectory()) {
+    fs.mkdirSync(dst);
+    for (const name of fs.readdirSync(src)) linkOrCopy(path.join(src, name), path.join(dst, name));
+    return;
+  }
+  try {
+    fs.linkSync(src, dst);
+  } catch {
+    fs.copyFileSync(src, dst);
+  }
 }
 
 /** Make `tmp` appear at `dir` in one rename; an existing index at `dir` is replaced, anything else is refused. */
@@ -155,6 +178,13 @@ export function saveIdIndex(dir: string, input: SaveIdIndexInput): IdIndexManife
     fs.writeFileSync(path.join(tmp, ID_INDEX_FILES.docs), docsJsonl(corpus.docs));
     fs.writeFileSync(path.join(tmp, ID_INDEX_FILES.ids), idsTsv(corpus.docs, result.ids, L));
     fs.writeFileSync(path.join(tmp, ID_INDEX_FILES.manifest), JSON.stringify(manifest, null, 2) + '\n');
+    for (const [name, data] of Object.entries(input.extraFiles ?? {})) fs.writeFileSync(path.join(tmp, name), data);
+    if (input.carryFrom) {
+      for (const name of fs.readdirSync(input.carryFrom)) {
+        if (fs.existsSync(path.join(tmp, name))) continue;
+        linkOrCopy(path.join(input.carryFrom, name), path.join(tmp, name));
+      }
+    }
     swapInto(tmp, abs);
   } catch (e) {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
@@ -200,8 +230,8 @@ function parseManifest(file: string, text: string): IdIndexManifest {
   return { ...m, idLength: m.codebookSizes.length, indexerMeta: m.indexerMeta ?? {} } as IdIndexManifest;
 }
 
-/** Parse `docs.jsonl` (blank lines ignored). */
-function parseDocs(file: string, text: string): Doc[] {
+/** Parse `docs.jsonl` (blank lines ignored); also reads the documents given to `lmindexer add`. */
+export function parseDocs(file: string, text: string): Doc[] {
   const docs: Doc[] = [];
   const seen = new Map<string, number>();
   text.split('\n').forEach((line, i) => {

@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { removeStaleTemps } from '../atomic-write';
 import { LmiError } from '../errors';
 import { Rng } from '../rng';
 import { type HostTensor, readSafetensors, writeSafetensors } from '../nn/safetensors';
@@ -216,6 +217,7 @@ export class Trainer<B> {
   resume(fileOrDir: string): string | undefined {
     let file = fileOrDir;
     if (fs.existsSync(fileOrDir) && fs.statSync(fileOrDir).isDirectory()) {
+      removeStaleTemps(fileOrDir); // half-written checkpoints of a killed run
       const all = Trainer.listCheckpoints(fileOrDir);
       if (!all.length) return undefined;
       file = all[all.length - 1];
@@ -225,8 +227,8 @@ export class Trainer<B> {
     const meta = JSON.parse(metadata.lmindexer) as { step: number; optimizerStep: number; rng: { seed: number } };
     for (const [name, v] of this.model.params) {
       const t = tensors.get(`model/${name}`);
-      if (!t) throw new LmiError(`${file}: parameter "${name}" missing; was it written for another model config?`);
-      if (t.shape.join(',') !== v.shape.join(',')) throw new LmiError(`${file}: parameter "${name}" has shape [${t.shape.join(', ')}], model has [${v.shape.join(', ')}]`);
+      if (!t) throw new LmiError(`${file}: parameter "${name}" missing; the checkpoint was written for another model config: resume with that config or start in a fresh folder`);
+      if (t.shape.join(',') !== v.shape.join(',')) throw new LmiError(`${file}: parameter "${name}" has shape [${t.shape.join(', ')}], model has [${v.shape.join(', ')}]; the checkpoint was written for another model config: resume with that config or start in a fresh folder`);
       tf.tidy(() => v.assign(tf.tensor(t.data, t.shape, 'float32')));
     }
     this.optimizer.dispose();

@@ -1,4 +1,8 @@
-/** Malformed inputs written to a temp data folder: each error must name the file, the line (where one applies) and the field. */
+/**
+ * Bad input to the loaders and file readers (robustness suite, part 1; the CLI part is cli-errors.test.ts).
+ * Malformed inputs are written to a temp folder: each error must be an LmiError naming the file, the line (where
+ * one applies) and the field, and saying what to do. Moved here from test/data/bad-input.test.ts and extended.
+ */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -10,6 +14,13 @@ import { loadAmazonCorpus, loadAmazonInteractions } from '../../src/data/amazon'
 import { loadScifactCorpus, loadScifactQueries } from '../../src/data/scifact';
 import { loadAgNewsCorpus } from '../../src/data/agnews';
 import { requireDataDir, requireDataFile } from '../../src/data/paths';
+import { readTextFile } from '../../src/data/validate';
+import { initBackend } from '../../src/backend';
+import { preset } from '../../src/config';
+import { decodeSafetensors, encodeSafetensors, readSafetensors } from '../../src/nn/safetensors';
+import { buildTokenizer, encodeBatch, loadTokenizer } from '../../src/text/index';
+import { Trainer } from '../../src/train/trainer';
+import * as tf from '@tensorflow/tfjs';
 
 const roots: string[] = [];
 after(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
@@ -153,4 +164,84 @@ test('LMI_DATA_DIR pointing nowhere is named in the error', () => {
     if (old === undefined) delete process.env.LMI_DATA_DIR;
     else process.env.LMI_DATA_DIR = old;
   }
+});
+
+test('13. non-UTF-8 bytes: the line and the byte are named', () => {
+  const bad = Buffer.concat([Buffer.from('{"_id": "1", "title": "T", "text": "x"}\n{"_id": "2", "title": "Caf'), Buffer.from([0xe9]), Buffer.from('", "text": "y"}\n')]);
+  const dir = dataWith({});
+  fs.mkdirSync(path.join(dir, 'scifact'));
+  fs.writeFileSync(path.join(dir, 'scifact/corpus.jsonl'), bad);
+  throwsNaming(() => loadScifactCorpus(dir), 'scifact/corpus.jsonl:2:', 'not valid UTF-8', 'bad byte 0xe9 at byte 27', 're-save the file as UTF-8');
+  // the same check guards every text reader (CSV here); valid multi-byte text passes
+  const d2 = dataWith({ 'textcls/ag_news/train.csv': '0,"Café crème 東京 ✓"\n' });
+  assert.equal(loadAgNewsCorpus(d2).docs[0].text, 'Café crème 東京 ✓');
+  fs.appendFileSync(path.join(d2, 'textcls/ag_news/train.csv'), Buffer.from([0x31, 0x2c, 0x22, 0xff, 0xfe, 0x22, 0x0a]));
+  throwsNaming(() => loadAgNewsCorpus(d2), 'train.csv:2:', 'bad byte 0xff at byte 4');
+  throwsNaming(() => readTextFile(path.join(d2, 'textcls/ag_news/train.csv')), 'not valid UTF-8');
+});
+
+test('14. a 1 MB document loads whole and is truncated only when encoded', () => {
+  const words = Array.from({ length: 200_000 }, (_, i) => ['alpha', 'beta', 'gamma', 'delta'][i % 4]).join(' ');
+  assert.ok(words.length > 1e6);
+  const dir = dataWith({ 'scifact/corpus.jsonl': `${JSON.stringify({ _id: 'big', title: 'Huge', text: words })}\n{"_id": "2", "title": "T", "text": "small one"}\n` });
+  const t0 = Date.now();
+  const c = loadScifactCorpus(dir);
+  assert.equal(c.docs.length, 2);
+  assert.ok(c.docs[0].text.length > 1e6, 'nothing silently cut at load time');
+  const cfg = preset('small').tokenizer;
+  const tok = buildTokenizer({ ...cfg, vocabSize: 64, minFrequency: 1 }, c.docs.map((d) => d.text));
+  const enc = encodeBatch(tok, c.docs.map((d) => d.text), 32);
+  assert.equal(enc.ids.length, 2 * 32, 'every document is cut to maxLength tokens');
+  assert.ok(Date.now() - t0 < 30_000, `1 MB document took ${Date.now() - t0} ms`);
+});
+
+test('15. truncated or garbled safetensors: says truncated and what to do', () => {
+  const bytes = encodeSafetensors(new Map([['w', { shape: [4, 8], data: new Float32Array(32).fill(1) }]]), { kind: 'test' });
+  assert.equal(decodeSafetensors(new Uint8Array(bytes)).tensors.get('w')!.data.length, 32);
+  const cut = (n: number) => new Uint8Array(bytes.subarray(0, n));
+  throwsNaming(() => decodeSafetensors(cut(bytes.length - 5), 'm.safetensors'), 'm.safetensors: tensor "w" ends at byte', 'truncated', 're-create it');
+  throwsNaming(() => decodeSafetensors(cut(20), 'm.safetensors'), 'header length', 'exceeds file size 20', 'truncated');
+  throwsNaming(() => decodeSafetensors(cut(5), 'm.safetensors'), 'file too short (5 bytes)');
+  const garbled = Buffer.from(bytes);
+  garbled[9] = 0x7b; // '{' inside the header
+  throwsNaming(() => decodeSafetensors(new Uint8Array(garbled), 'm.safetensors'), 'invalid JSON header');
+  const dir = dataWith({});
+  const f = path.join(dir, 'x.safetensors');
+  fs.writeFileSync(f, bytes.subarray(0, bytes.length - 1));
+  throwsNaming(() => readSafetensors(f), f, 'truncated');
+  throwsNaming(() => readSafetensors(path.join(dir, 'none.safetensors')), 'none.safetensors: cannot read (ENOENT)');
+});
+
+test('16. a trainer checkpoint from another config is refused with the parameter, both shapes and the fix', async () => {
+  await initBackend({ quiet: true });
+  const dir = dataWith({});
+  const make = (d: number) => ({ params: new Map([['w', tf.variable(tf.ones([3, d]))], ['b', tf.variable(tf.zeros([d]))]]) });
+  const small = make(4);
+  const loss = (m: ReturnType<typeof make>) => () => tf.sum(tf.add(m.params.get('w')!, m.params.get('b')!)) as tf.Scalar;
+  const t = new Trainer(small, loss(small), { seed: 1 });
+  t.trainStep([0]);
+  const file = t.saveCheckpoint(dir);
+  const big = make(6);
+  const t2 = new Trainer(big, loss(big), { seed: 1 });
+  throwsNaming(() => t2.resume(dir), file, 'parameter "w" has shape [3, 4], model has [3, 6]', 'another model config', 'fresh folder');
+  const other = { params: new Map([['v', tf.variable(tf.ones([2]))]]) };
+  const t3 = new Trainer(other, () => tf.sum(other.params.get('v')!) as tf.Scalar, { seed: 1 });
+  throwsNaming(() => t3.resume(file), 'parameter "v" missing', 'another model config');
+  fs.writeFileSync(path.join(dir, 'plain.safetensors'), encodeSafetensors(new Map([['w', { shape: [1], data: new Float32Array(1) }]])));
+  throwsNaming(() => t3.resume(path.join(dir, 'plain.safetensors')), 'not a trainer checkpoint');
+  for (const m of [small, big, other]) for (const v of m.params.values()) v.dispose();
+  for (const x of [t, t2, t3]) x.dispose();
+});
+
+test('17. tokenizer files: missing, truncated JSON, wrong type, garbage binary', () => {
+  const tok = buildTokenizer({ ...preset('small').tokenizer, vocabSize: 64, minFrequency: 1 }, ['a small text', 'another small text']);
+  const json = JSON.stringify(tok.toJSON());
+  const dir = dataWith({ 'tok/tokenizer.json': json.slice(0, Math.floor(json.length / 2)), 'other.json': '{"type": "bpe"}', 'empty-dir/x.txt': 'x' });
+  throwsNaming(() => loadTokenizer(path.join(dir, 'nope.json')), 'nope.json: not found');
+  throwsNaming(() => loadTokenizer(path.join(dir, 'tok')), 'tok/tokenizer.json: not valid JSON');
+  throwsNaming(() => loadTokenizer(path.join(dir, 'other.json')), 'other.json: field "type" must be "wordpiece" or "spiece", got "bpe"');
+  throwsNaming(() => loadTokenizer(path.join(dir, 'empty-dir')), 'empty-dir: directory has neither spiece.model nor tokenizer.json');
+  fs.writeFileSync(path.join(dir, 'spiece.model'), Buffer.from([0x0a, 0x40, 0x01, 0x02]));
+  throwsNaming(() => loadTokenizer(path.join(dir, 'spiece.model')), 'spiece.model: corrupt or truncated protobuf at byte 2', 're-download');
+  assert.equal(loadTokenizer(JSON.parse(json)).vocabSize, tok.vocabSize, 'the intact tokenizer loads');
 });
