@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { LmiError } from '../errors';
-import { customOp } from './ops';
+import { customOp, productFreshB } from './ops';
 
 /** Probabilities below this count as this (loss ≤ 69); only affects a loss value, never the gradient. */
 const TINY = 1e-30;
@@ -38,7 +38,7 @@ export function lmHeadCrossEntropy(h: tf.Tensor2D, w: tf.Tensor2D, targets: Arra
         const [hh, ww, p, pt] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
         const g = tf.tensorScatterUpdate(p, tf.tensor2d(pairs, [n, 2], 'int32'), tf.sub(pt, 1)) as tf.Tensor2D;
         const scale = tf.div(dy, n);
-        return [tf.mul(tf.matMul(g, tf.transpose(ww)), scale), tf.mul(tf.matMul(tf.transpose(hh), g), scale)];
+        return [tf.mul(tf.matMul(g, tf.transpose(ww)), scale), tf.mul(productFreshB(tf.transpose(hh), g), scale)];
       },
     };
   });

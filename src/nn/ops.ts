@@ -62,6 +62,17 @@ function product3(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
   return tf.tensor3d(batchMatMulSimd(a.dataSync() as Float32Array, b.dataSync() as Float32Array, G, M, K, N), [G, M, N]);
 }
 
+/**
+ * [M, K] @ [K, N] without autodiff for a B that is new on every call and wide (the LM head's weight gradient
+ * hᵀ·g, B = g [tokens, vocab]): XNNPACK re-packs (transposes) such a B on each call, the SIMD kernel reads it in place.
+ */
+export function productFreshB(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  if (!simdProducts()) return tf.matMul(a, b);
+  const [M, K] = a.shape;
+  const N = b.shape[1];
+  return tf.tensor2d(batchMatMulSimd(a.dataSync() as Float32Array, b.dataSync() as Float32Array, 1, M, K, N), [M, N]);
+}
+
 const bmmOp = customOp<tf.Tensor3D>((a: tf.Tensor3D, b: tf.Tensor3D, save: Saver) => {
   save([a, b]);
   return {

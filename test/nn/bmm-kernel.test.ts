@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend';
 import { batchMatMulSimd, simdKernel } from '../../src/nn/kernels/bmm';
-import { batchMatMul } from '../../src/nn/ops';
+import { batchMatMul, productFreshB } from '../../src/nn/ops';
 import { Rng } from '../../src/rng';
 
 function naive(a: Float32Array, b: Float32Array, G: number, M: number, K: number, N: number): Float64Array {
@@ -48,6 +48,15 @@ test('batchMatMul (SIMD on wasm) gives the same value and gradients as tfjs matM
   assert.ok(maxDiff(ga, ra) < 1e-4, 'gradient wrt a');
   assert.ok(maxDiff(gb, rb) < 1e-4, 'gradient wrt b');
   tf.dispose([a, b, w, ga, gb, ra, rb]);
+});
+
+test('productFreshB (the LM-head weight gradient product) equals tfjs matMul', async () => {
+  await initBackend({ quiet: true });
+  const rng = new Rng(9);
+  const a = tf.tensor2d(rand(13 * 40, rng), [13, 40]), b = tf.tensor2d(rand(40 * 301, rng), [40, 301]);
+  const d = tf.tidy(() => tf.max(tf.abs(tf.sub(productFreshB(a, b), tf.matMul(a, b)))).dataSync()[0]);
+  assert.ok(d < 1e-4, `max difference ${d}`);
+  tf.dispose([a, b]);
 });
 
 test('the committed bmm.wasm is what scripts/build-kernels.sh builds from bmm.c (where clang is installed)', (t) => {

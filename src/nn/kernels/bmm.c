@@ -53,10 +53,12 @@ void bmm_nn(const float* a, const float* b, float* c, int G, int M, int K, int N
     const float* ag = a + (long)g * M * K;
     const float* bg = b + (long)g * K * N;
     float* cg = c + (long)g * M * N;
-    for (int i = 0; i < m4; i += ROWS) {
-      for (int j = 0; j < n8; j += 8) tile4x8(ag + i * K, bg + j, cg + i * N + j, K, N, K);
-      if (n8 < N) for (int r = 0; r < ROWS; r++) rowTail(ag + (i + r) * K, bg, cg + (i + r) * N, K, N, n8);
-    }
+    /* Column panels outside, row blocks inside: the K × 8 strip of B stays in cache while every row block of A
+       walks it (B can be large: the LM head's K × vocab gradient operand). */
+    for (int j = 0; j < n8; j += 8)
+      for (int i = 0; i < m4; i += ROWS) tile4x8(ag + i * K, bg + j, cg + i * N + j, K, N, K);
+    if (n8 < N)
+      for (int i = 0; i < m4; i++) rowTail(ag + i * K, bg, cg + i * N, K, N, n8);
     for (int i = m4; i < M; i++) rowTail(ag + i * K, bg, cg + i * N, K, N, 0);
   }
 }
