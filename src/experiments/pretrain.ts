@@ -28,6 +28,8 @@ export interface PretrainRunOptions {
   resume?: boolean;
   /** Show a progress bar (CLI). */
   progress?: boolean;
+  /** Called once on the freshly created model, before pretraining (e.g. GloVe-initialise its token embeddings). */
+  init?: (model: T5, tokenizer: Tokenizer) => void;
 }
 
 export interface PretrainRun {
@@ -47,6 +49,7 @@ export async function pretrainOnCorpus(cfg: LmiConfig, opts: PretrainRunOptions)
   const tokenizer = buildTokenizer(cfg.tokenizer, texts);
   const sequences = texts.map((t) => tokenizer.encode(t).slice(0, cfg.tokenizer.maxLength));
   const model = T5.create({ ...cfg.model, vocabSize: tokenizer.vocabSize }, { seed: rng.seed() });
+  opts.init?.(model, tokenizer);
   const out = opts.outDir;
   if (out) {
     fs.mkdirSync(out, { recursive: true });

