@@ -1,5 +1,8 @@
 /** Every experiment `make figures` runs, in report order. */
 import type { GenerativeSettings } from './generative-common';
+import { idInspection } from './id-inspection';
+import { initStudy } from './init-study';
+import { lmindexerAblations } from './ablations';
 import { lmindexerSynthetic } from './lmindexer-study';
 import { pretrainExperiment } from './pretrain';
 import { quickstart } from './quickstart';
@@ -22,8 +25,11 @@ const budget = (o: RunOptions) => (o.smoke ? {} : { settings: FIGURES_GENERATIVE
 export const ALL_EXPERIMENTS: readonly Experiment[] = [
   quickstart,
   table1,
+  idInspection,
   pretrainExperiment,
   lmindexerSynthetic,
+  lmindexerAblations,
+  initStudy,
   { ...table5, run: (cfg: LmiConfig, o: RunOptions) => runTable5(cfg, { ...o, ...budget(o) }) },
   { ...table3, run: (cfg: LmiConfig, o: RunOptions) => runTable3(cfg, { ...o, ...budget(o), ...(o.smoke ? {} : { maxUsers: FIGURES_MAX_USERS }) }) },
   { ...table2, run: (cfg: LmiConfig, o: RunOptions) => runTable2(cfg, { ...o, ...budget(o), ...(o.smoke ? {} : { maxUsers: FIGURES_MAX_USERS }) }) },

@@ -18,6 +18,7 @@ import { LmiError } from '../errors';
 import { gatherRows } from '../nn/embedding';
 import { type HostTensor, readSafetensors, writeSafetensors } from '../nn/safetensors';
 import { T5 } from '../model/t5';
+import { IdVocab, withIdTokens } from '../generative/id-tokens';
 import { type CodebookOptions, argmaxCodes, codebookLogits } from '../quantize/codebook';
 import { appendCollisionPosition, collisionStats } from '../quantize/collisions';
 import { kmeans } from '../quantize/kmeans';
@@ -53,6 +54,13 @@ export interface FitOptions {
   onStageEnd?: (stage: Stage, name: string, indexer: LMIndexer) => void;
   /** Stop after this many stages (tests of resume). */
   stopAfterStages?: number;
+  /**
+   * Start the semantic encoder from this T5 (e.g. corpus span-corruption pretraining, `model/pretrain.ts`) and use its
+   * tokenizer: every parameter is copied, the T·K ID rows are appended at random (`withIdTokens`). The model's shapes
+   * must equal the config's; `gloveInit` must be off (apply GloVe before pretraining instead). The caller keeps
+   * ownership of `model`.
+   */
+  pretrained?: { model: T5; tokenizer: Tokenizer };
 }
 
 const FORMAT = 'lmindexer-model';
@@ -94,8 +102,20 @@ export class LMIndexer {
     this.codebooks = Array.from({ length: o.idLength }, () => {
       const data = new Float32Array(o.codebookSize * m.dModel);
       for (let i = 0; i < data.length; i++) data[i] = rng.normal();
-      return tf.variable(tf.tensor2d(data, [o.codebookSize, m.dModel]), true);
+      return tf.tidy(() => tf.variable(tf.tensor2d(data, [o.codebookSize, m.dModel]), true));
     });
+  }
+
+  /** Replace the freshly built encoder by a copy of `t5` with the ID rows appended (FitOptions.pretrained). */
+  private startFrom(t5: T5): void {
+    const o = this.options;
+    const V = this.tokenizer!.vocabSize;
+    if (o.gloveInit) throw new LmiError('LMIndexer.fit: gloveInit with a pretrained model would overwrite its embeddings; initialise from GloVe before pretraining and set gloveInit false');
+    if (t5.config.vocabSize !== V) throw new LmiError(`LMIndexer.fit: pretrained model vocabulary ${t5.config.vocabSize} ≠ its tokenizer's ${V}; pass the tokenizer it was trained with`);
+    const shape = (m: ModelConfig): string => [m.dModel, m.dKv, m.dFf, m.numLayers, m.numDecoderLayers, m.numHeads, m.feedForwardProj].join(',');
+    if (shape(t5.config) !== shape(this.model)) throw new LmiError(`LMIndexer.fit: pretrained model shape [${shape(t5.config)}] ≠ config.model [${shape(this.model)}] (d, dKv, dFf, layers, decoder layers, heads, FFN)`);
+    this.encoder!.dispose();
+    this.encoder = SemanticEncoder.wrap(withIdTokens(t5, new IdVocab(V, Array(o.idLength).fill(o.codebookSize)), { seed: o.seed }), V, o.idLength, o.codebookSize);
   }
 
   /** All variables by a stable name (save/load, checkpoints). */
@@ -138,7 +158,8 @@ export class LMIndexer {
       start = saved.next;
       say(`lmindexer: resuming at stage ${start}/${plan.length}`);
     } else {
-      this.build(texts, this.tokenizerConfig, opts.tokenizer);
+      this.build(texts, this.tokenizerConfig, opts.pretrained?.tokenizer ?? opts.tokenizer);
+      if (opts.pretrained) this.startFrom(opts.pretrained.model);
       if (o.gloveInit) {
         this.gloveReport = initEmbeddingsFromGlove(this.encoder!.params.get('shared.weight')!, this.tokenizer!, this.tokenizer!.vocabSize, o.seed + 3);
         say(`lmindexer: GloVe init ${this.gloveReport.covered}/${this.gloveReport.wholeWords} whole-word tokens (${this.gloveReport.projection})`);
@@ -378,12 +399,19 @@ export class LMIndexer {
     const h = corpusHidden(this.encoder!, this.corpus!, Array.from({ length: N }, (_, i) => i), this.codes, p)[p];
     const rng = new Rng(this.options.seed + step);
     const table = Float32Array.from(this.codebooks[p].dataSync() as Float32Array);
-    for (const j of dead) table.set(h.subarray(rng.int(N) * d, rng.int(N) * d + d), j * d);
+    for (const j of dead) {
+      const r = rng.int(N);
+      table.set(h.subarray(r * d, r * d + d), j * d);
+    }
     tf.tidy(() => this.codebooks[p].assign(tf.tensor2d(table, [K, d])));
     this.diagnostics.write({ kind: 'reseed', position: p + 1, step, reseeded: dead.length });
   }
 
-  /** Semantic IDs (T codes, no collision position) of any texts: greedy, position by position (Eq 1–2). */
+  /**
+   * Semantic IDs (T codes, no collision position) of any texts: greedy, position by position (Eq 1–2). The collision
+   * position depends on which documents already hold a prefix, so it is assigned against a saved index:
+   * `indexDocs` / `addDocuments` in incremental.ts (next free code per prefix; existing IDs never change).
+   */
   index(texts: readonly string[], batchSize = 128): number[][] {
     if (!this.encoder || !this.tokenizer) throw new LmiError('LMIndexer.index: not fitted or loaded');
     const o = this.options;
@@ -436,7 +464,7 @@ export class LMIndexer {
     this.encoder = SemanticEncoder.wrap(t5, meta.textVocab, o.idLength, o.codebookSize);
     const m = this.model;
     this.reconstructor = new Reconstructor({ dModel: m.dModel, numHeads: m.numHeads, dKv: m.dKv, dFf: m.dFf, layers: o.reconstructorLayers, maxLength: o.maxLength }, 0);
-    this.codebooks = Array.from({ length: o.idLength }, () => tf.variable(tf.zeros([o.codebookSize, m.dModel]), true));
+    this.codebooks = Array.from({ length: o.idLength }, () => tf.tidy(() => tf.variable(tf.zeros([o.codebookSize, m.dModel]), true)));
     const { tensors } = readSafetensors(path.join(dir, 'params.safetensors'));
     for (const [n, v] of this.allParams()) {
       const t = tensors.get(n);

@@ -52,7 +52,7 @@ export class Reconstructor {
       const n = shp.reduce((a, b) => a * b, 1);
       const data = new Float32Array(n);
       for (let i = 0; i < n; i++) data[i] = std === 0 ? 1 : std * rng.normal();
-      this.params.set(name, tf.variable(tf.tensor(data, shp), true));
+      this.params.set(name, tf.tidy(() => tf.variable(tf.tensor(data, shp), true))); // tidy frees the initial tensor
     };
     init('position.weight', [maxLength, d], 1);
     for (let l = 0; l < layers; l++) {

@@ -90,11 +90,9 @@ test('LMIndexer: training steps and index() are flat', async () => {
   lmi.dispose();
 });
 
-// Known leak, kept visible: `tf.variable(tf.tensor(...))` keeps the initial tensor alive (13 tensors, 9,984 bytes at
-// this size, ~35 MB at paper size) in the Reconstructor constructor and in LMIndexer build()/loadInto() codebooks
-// (src/indexer/, not this suite's files). Fix: create each variable inside tf.tidy (as quantize/rq-vae.ts does).
-// Remove `todo` once fixed.
-test('LMIndexer: fit + dispose gives back every tensor and byte', { todo: 'leak in src/indexer variable creation (see comment)' }, async () => {
+// Regression: `tf.variable(tf.tensor(...))` outside tf.tidy kept the initial tensor alive (13 tensors at this size,
+// ~35 MB at paper size) in the Reconstructor and the LMIndexer codebooks.
+test('LMIndexer: fit + dispose gives back every tensor and byte', async () => {
   const texts = corpus(48, 3).docs.map((d) => d.text);
   const base = reading();
   const lmi = new LMIndexer(tinyIndexerCfg(), { reconWarmupEpochs: 1, encoderWarmupEpochs: 0, jointEpochs: 0, probeDocs: 12 });
