@@ -51,9 +51,12 @@ export async function pretrainOnCorpus(cfg: LmiConfig, opts: PretrainRunOptions)
   const model = T5.create({ ...cfg.model, vocabSize: tokenizer.vocabSize }, { seed: rng.seed() });
   opts.init?.(model, tokenizer);
   const out = opts.outDir;
+  // A resumed run writes its tokenizer only after the checkpoint accepted it: a refused resume (another config)
+  // must leave the folder as it was.
+  const writeTokenizer = (): void => writeFileAtomic(path.join(out as string, 'tokenizer.json'), JSON.stringify(tokenizer.toJSON()), 'tokenizer file');
   if (out) {
     fs.mkdirSync(out, { recursive: true });
-    writeFileAtomic(path.join(out, 'tokenizer.json'), JSON.stringify(tokenizer.toJSON()), 'tokenizer file');
+    if (!opts.resume) writeTokenizer();
   }
   const stepsPerEpoch = Math.max(1, Math.floor(sequences.length / Math.min(cfg.indexer.batchSize, sequences.length)));
   const callbacks = [
@@ -71,6 +74,7 @@ export async function pretrainOnCorpus(cfg: LmiConfig, opts: PretrainRunOptions)
     callbacks,
     ...(out ? { checkpointDir: path.join(out, 'checkpoints'), checkpointEvery: stepsPerEpoch, resume: opts.resume } : {}),
   });
+  if (out && opts.resume) writeTokenizer();
   if (out) model.save(path.join(out, 'model'));
   const tokens = sequences.reduce((a, s) => a + s.length, 0);
   return { model, tokenizer, result, docs: sequences.length, tokensPerDoc: tokens / sequences.length };

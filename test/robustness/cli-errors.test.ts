@@ -156,10 +156,8 @@ for (const [name, args, expect, env] of CASES) {
 }
 });
 
-// Known bug, kept visible: a failing `pretrain --resume` with another tokenizer config first rewrites tokenizer.json
-// (src/experiments/pretrain.ts writes it before the Trainer checks the checkpoint), so the folder no longer matches
-// its checkpoints. Fix there: write tokenizer.json after the resume succeeded. Remove `todo` once fixed.
-test('CLI: a failing pretrain --resume leaves the pretraining folder byte-identical', { todo: 'tokenizer.json is rewritten before the resume check (src/experiments/pretrain.ts)' }, async () => {
+// Regression: a refused `pretrain --resume` used to rewrite tokenizer.json before the Trainer checked the checkpoint.
+test('CLI: a failing pretrain --resume leaves the pretraining folder byte-identical', async () => {
   const r = await cliAsync(['pretrain', '--corpus', 'synthetic', '--max-docs', '24', '--config', P('other-vocab.json'), '--out', P('pt'), '--resume']);
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /another model config/);
