@@ -103,8 +103,30 @@ export interface IndexerConfig {
   hintRatios: number[];
   reconstructorLayers: number;
   batchSize: number;
-  epochs: number;
+  /** Warm-up learning rate (AdamW; the paper searches {1e-3, 2e-3, 5e-3}). */
   learningRate: number;
+  /** Stage lengths in epochs over the corpus (Section 3.3): the reconstructor warm-up (Eq 12) runs once before
+   *  t = 1; each position then runs the encoder warm-up + k-means codebook initialisation (Eq 13) and joint training.
+   *  The paper trains 30 epochs in all (Table 8). */
+  reconWarmupEpochs: number;
+  encoderWarmupEpochs: number;
+  jointEpochs: number;
+  /** Joint-phase learning rate: lower reduces ID churn (DESIGN.md: 1e-4 → 15–20% churn vs 45–55% at 1e-3). */
+  jointLearningRate: number;
+  weightDecay: number;
+  /** Weights of Eq 11's terms (the reconstruction loss, Eq 7, has weight 1) and the contrastive temperature (Eq 9). */
+  contrastiveWeight: number;
+  commitmentWeight: number;
+  contrastiveTemperature: number;
+  /** Code look-up (Eq 2, 6): cosine (default; see src/quantize/codebook.ts for the measured collapse with raw dot
+   *  products at small scale) or the paper's dot product; softmax temperature of the straight-through backward. */
+  similarity: 'cosine' | 'dot';
+  temperature: number;
+  /** Initialise whole-word token embeddings from GloVe 100d (fixed random projection 100 → d_model). */
+  gloveInit: boolean;
+  /** Ablations (Figure 4, Table 15): switch a stage or loss off. `encoderWarmup` also covers the k-means codebook
+   *  initialisation; `deadCodeReseed` (not in the paper) re-seeds codes unused in the last pass. */
+  ablation: { reconWarmup: boolean; encoderWarmup: boolean; contrastive: boolean; commitment: boolean; deadCodeReseed: boolean };
 }
 
 export interface LmiConfig {
@@ -139,7 +161,12 @@ const SMALL: LmiConfig = {
     relativeAttentionNumBuckets: 32, relativeAttentionMaxDistance: 128, dropoutRate: 0.1,
     feedForwardProj: 'relu', tieWordEmbeddings: true, vocabSize: 0,
   },
-  indexer: { idLength: 3, codebookSize: 64, hintRatios: [0.5, 0.3], reconstructorLayers: 1, batchSize: 32, epochs: 30, learningRate: 1e-3 },
+  indexer: {
+    idLength: 3, codebookSize: 64, hintRatios: [0.5, 0.3], reconstructorLayers: 1, batchSize: 32, learningRate: 1e-3,
+    reconWarmupEpochs: 2, encoderWarmupEpochs: 8, jointEpochs: 4, jointLearningRate: 1e-4, weightDecay: 0.01,
+    contrastiveWeight: 0.1, commitmentWeight: 1, contrastiveTemperature: 0.1, similarity: 'cosine', temperature: 0.1, gloveInit: false,
+    ablation: { reconWarmup: true, encoderWarmup: true, contrastive: true, commitment: true, deadCodeReseed: false },
+  },
 };
 
 const PAPER: LmiConfig = {
@@ -153,7 +180,13 @@ const PAPER: LmiConfig = {
     relativeAttentionNumBuckets: 32, relativeAttentionMaxDistance: 128, dropoutRate: 0.1,
     feedForwardProj: 'relu', tieWordEmbeddings: true, vocabSize: 32128,
   },
-  indexer: { idLength: 3, codebookSize: 512, hintRatios: [0.5, 0.3], reconstructorLayers: 1, batchSize: 128, epochs: 30, learningRate: 1e-3 },
+  // Stage lengths: 2 + (8 + 20) per position ≈ the paper's 30 epochs (Table 8).
+  indexer: {
+    idLength: 3, codebookSize: 512, hintRatios: [0.5, 0.3], reconstructorLayers: 1, batchSize: 128, learningRate: 1e-3,
+    reconWarmupEpochs: 2, encoderWarmupEpochs: 8, jointEpochs: 20, jointLearningRate: 1e-4, weightDecay: 0.01,
+    contrastiveWeight: 0.1, commitmentWeight: 1, contrastiveTemperature: 0.1, similarity: 'cosine', temperature: 0.1, gloveInit: false,
+    ablation: { reconWarmup: true, encoderWarmup: true, contrastive: true, commitment: true, deadCodeReseed: false },
+  },
 };
 
 /** A fresh copy of a preset. */
@@ -213,7 +246,16 @@ const RULES: Rule[] = [
   ['indexer.hintRatios', (c) => (c.indexer.hintRatios.every((r) => Number.isFinite(r) && r >= 0 && r < 1) ? undefined : `every hint ratio must be in [0, 1), got [${c.indexer.hintRatios.join(', ')}]`)],
   ['indexer.reconstructorLayers', (c) => int(c.indexer.reconstructorLayers, 1)],
   ['indexer.batchSize', (c) => int(c.indexer.batchSize, 1)],
-  ['indexer.epochs', (c) => int(c.indexer.epochs, 1)],
+  ['indexer.reconWarmupEpochs', (c) => int(c.indexer.reconWarmupEpochs, 0)],
+  ['indexer.encoderWarmupEpochs', (c) => int(c.indexer.encoderWarmupEpochs, 0)],
+  ['indexer.jointEpochs', (c) => int(c.indexer.jointEpochs, 0)],
+  ['indexer.jointLearningRate', (c) => real(c.indexer.jointLearningRate, 0, 1, true)],
+  ['indexer.weightDecay', (c) => real(c.indexer.weightDecay, 0, 1)],
+  ['indexer.contrastiveWeight', (c) => real(c.indexer.contrastiveWeight, 0, 1000)],
+  ['indexer.commitmentWeight', (c) => real(c.indexer.commitmentWeight, 0, 1000)],
+  ['indexer.contrastiveTemperature', (c) => real(c.indexer.contrastiveTemperature, 0, 100, true)],
+  ['indexer.similarity', (c) => oneOf(c.indexer.similarity, ['cosine', 'dot'])],
+  ['indexer.temperature', (c) => real(c.indexer.temperature, 0, 100, true)],
   ['indexer.learningRate', (c) => real(c.indexer.learningRate, 0, 1, true)],
 ];
 

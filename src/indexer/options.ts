@@ -1,11 +1,7 @@
 /**
- * LMIndexer options: `LmiConfig.indexer` (T, K, hint ratios, reconstructor depth, batch, lr) plus the settings the
- * config does not hold yet — stage lengths, loss weights, ablation switches, similarity, GloVe initialisation.
- *
- * To move into `config.ts` (`IndexerConfig`) when the lead wires the CLI: reconWarmupEpochs, encoderWarmupEpochs,
- * jointEpochs, jointLearningRate, contrastiveWeight, commitmentWeight, contrastiveTemperature, similarity,
- * temperature, ablation flags (reconWarmup, encoderWarmup, contrastive, commitment), deadCodeReseed, gloveInit,
- * maxLength (today `tokenizer.maxLength`).
+ * LMIndexer options: `LmiConfig.indexer` (T, K, hint ratios, reconstructor depth, batch, learning rates, stage
+ * lengths, loss weights, code look-up, ablation switches, GloVe initialisation) flattened, plus the run-time settings
+ * a config does not hold (token length from `tokenizer.maxLength`, diagnostics cadence, probe size).
  */
 import type { LmiConfig } from '../config';
 import { LmiError } from '../errors';
@@ -56,26 +52,8 @@ export interface LMIndexerOptions {
   probeDocs: number;
 }
 
-export const DEFAULT_LMINDEXER_EXTRAS = {
-  reconWarmupEpochs: 2,
-  encoderWarmupEpochs: 8,
-  jointEpochs: 4,
-  jointLearningRate: 1e-4,
-  weightDecay: 0.01,
-  contrastiveWeight: 0.1,
-  commitmentWeight: 1,
-  contrastiveTemperature: 0.1,
-  similarity: 'cosine' as Similarity,
-  temperature: 0.1,
-  reconWarmup: true,
-  encoderWarmup: true,
-  contrastive: true,
-  commitment: true,
-  deadCodeReseed: false,
-  gloveInit: false,
-  diagnosticsEvery: 0,
-  probeDocs: 256,
-};
+/** Run-time settings that are not part of the method's config (diagnostics only). */
+export const DEFAULT_LMINDEXER_RUNTIME = { diagnosticsEvery: 0, probeDocs: 256 };
 
 /** Options from a config (indexer section, tokenizer max length, seed) with `overrides` on top; validated. */
 export function lmIndexerOptions(cfg: LmiConfig, overrides: Partial<LMIndexerOptions> = {}): LMIndexerOptions {
@@ -83,7 +61,11 @@ export function lmIndexerOptions(cfg: LmiConfig, overrides: Partial<LMIndexerOpt
   const o: LMIndexerOptions = {
     seed: cfg.seed, idLength: i.idLength, codebookSize: i.codebookSize, hintRatios: [...i.hintRatios],
     reconstructorLayers: i.reconstructorLayers, batchSize: i.batchSize, maxLength: cfg.tokenizer.maxLength,
-    learningRate: i.learningRate, ...DEFAULT_LMINDEXER_EXTRAS, ...overrides,
+    learningRate: i.learningRate, reconWarmupEpochs: i.reconWarmupEpochs, encoderWarmupEpochs: i.encoderWarmupEpochs,
+    jointEpochs: i.jointEpochs, jointLearningRate: i.jointLearningRate, weightDecay: i.weightDecay,
+    contrastiveWeight: i.contrastiveWeight, commitmentWeight: i.commitmentWeight, contrastiveTemperature: i.contrastiveTemperature,
+    similarity: i.similarity, temperature: i.temperature, gloveInit: i.gloveInit, ...i.ablation,
+    ...DEFAULT_LMINDEXER_RUNTIME, ...overrides,
   };
   validateOptions(o);
   return o;
