@@ -44,7 +44,7 @@ export function planText(cfg: LmiConfig, numDocs: number, corpusLabel: string, o
     `  activations, batch ${full.batch}: ${formatBytes(full.activations)}  → total ${formatBytes(full.total)}`,
     ...(gpus > 1 ? [`  per device with ${gpus} data-parallel devices (batch ${per.batch} each): ${formatBytes(per.total)}`] : []),
     '',
-    `optimizer steps (batch ${o.batchSize}; stage epochs from the LMIndexer options: recon warm-up ${o.reconWarmupEpochs}, per position encoder warm-up ${o.encoderWarmupEpochs} + joint ${o.jointEpochs})`,
+    `optimizer steps (batch ${o.batchSize}; stage epochs from the config (indexer.*Epochs): recon warm-up ${o.reconWarmupEpochs}, per position encoder warm-up ${o.encoderWarmupEpochs} + joint ${o.jointEpochs})`,
     ...stages.map((s) => `  ${s.name.padEnd(26)} ${String(s.epochs).padStart(3)} epochs ${String(s.steps).padStart(9)} steps`),
     `  total ${String(stages.reduce((s, x) => s + x.epochs, 0)).padStart(29)} epochs ${String(total).padStart(9)} steps (paper, Table 8: 30 epochs on Amazon, 10 NQ, 5 MS MARCO)`,
     '',
