@@ -5,13 +5,18 @@
  * are split by order like the rec task (last = test, second-to-last = validation, earlier = train). Input = the
  * query text (optionally followed by the user's last purchases as ID tokens — `historyItems`, a HEM-style
  * personalisation; default 0 = query only, as the paper). Fine-tuning mixes in the indexing task (item text → ID).
- * NDCG@5, MAP@5 over the test purchases of the first `maxUsers` users; BM25 (query vs item text) beside.
+ * NDCG@5, MAP@5 over the test purchases of the first `maxUsers` users; BM25 (query vs item text), Dual Encoder and
+ * SEAL (src/baselines/retrieval, small step budgets here; same query → item pairs) beside.
  */
 import { describeBackend, initBackend } from '../backend';
 import { Bm25Index } from '../baselines/retrieval/bm25';
+import type { DualEncoderConfig } from '../baselines/retrieval/dual-encoder';
+import { evaluateRetrievalBaselines, SMOKE_DUAL_ENCODER, SMOKE_SEAL, TABLE_ROW_DUAL_ENCODER, TABLE_ROW_SEAL } from '../baselines/retrieval/evaluate';
+import type { SealConfig } from '../baselines/retrieval/seal';
 import { configHash, type LmiConfig } from '../config';
 import { dataDir } from '../data/paths';
-import { loadCorpus, loadInteractions } from '../data/loaders';
+import { type InteractionsName, loadCorpus, loadInteractions } from '../data/loaders';
+import type { Corpus, Interactions } from '../data/types';
 import { leaveOneOut } from '../data/splits';
 import { evaluateRanking } from '../eval/ranking';
 import { type IdExample, rankedDocs } from '../generative/finetune';
@@ -19,7 +24,7 @@ import { IdVocab } from '../generative/id-tokens';
 import { Rng } from '../rng';
 import { type AmazonTaskOptions, firstUsers, ItemEncoder, itemIndex } from './generative-amazon';
 import {
-  DEFAULT_GENERATIVE_SETTINGS, finalLoss, type GenerativeInit, type GenerativeSettings, hcIds, type IdSource,
+  DEFAULT_GENERATIVE_SETTINGS, finalLoss, type GenerativeInit, type GenerativeSettings, hcIds, resolveIds, type IdSource,
   initialModel, searchAll, SMOKE_GENERATIVE_SETTINGS, trainGenerative,
 } from './generative-common';
 import type { Experiment } from './registry';
@@ -32,11 +37,40 @@ export const PAPER_TABLE3_BEAUTY: Record<string, [number, number]> = {
 };
 
 /** Options of {@link runTable3} (`historyItems` = the user's last purchases appended to the query as ID tokens; default 0). */
-export type Table3Options = AmazonTaskOptions;
+export interface Table3Options extends AmazonTaskOptions {
+  /** Sizes of the Dual Encoder / SEAL rows (default TABLE_ROW_* of src/baselines/retrieval/evaluate.ts), or false to skip them. */
+  baselines?: false | { dualEncoder?: Partial<DualEncoderConfig>; seal?: Partial<SealConfig> };
+}
 
 /** Query text of an item: its category path below the department, lower-cased, " > " removed. */
 export function categoryQuery(path: string): string {
   return path === '(none)' ? '' : path.split(' > ').join(' ').toLowerCase();
+}
+
+/** Product search on an Amazon set (Van Gysel/Ai protocol, see the module doc): users, split, test cases, qrels. */
+export interface ProductSearchTask {
+  corpus: Corpus;
+  /** The first `maxUsers` users (0 = all). */
+  inter: Interactions;
+  /** Corpus index of an item id. */
+  idx: (id: string) => number;
+  /** Leave-one-out over `inter`, every training prefix kept (train targets = earlier purchases). */
+  split: ReturnType<typeof leaveOneOut>;
+  /** Test purchases: user, target item index, history (item indices). */
+  cases: { user: string; target: number; history: number[] }[];
+  /** user → {target item id}. */
+  qrels: Map<string, Set<string>>;
+}
+
+/** The product-search task of `dataset` (`cfg.data` must load that corpus); `query(i)` text = categoryQuery of item i. */
+export function productSearchTask(cfg: LmiConfig, dataset: InteractionsName, maxUsers: number): ProductSearchTask {
+  const corpus = loadCorpus(cfg.data, new Rng(cfg.seed).fork());
+  const inter = firstUsers(loadInteractions(dataset), maxUsers);
+  const idx = itemIndex(corpus);
+  const split = leaveOneOut(inter, { trainPrefixes: true });
+  const cases = split.test.map((s) => ({ user: s.user, target: idx(s.target), history: s.history.map(idx) }));
+  const qrels = new Map(cases.map((c) => [c.user, new Set([corpus.docs[c.target].id])]));
+  return { corpus, inter, idx, split, cases, qrels };
 }
 
 export async function runTable3(base: LmiConfig, opts: Table3Options = {}): Promise<ExperimentResult> {
@@ -50,16 +84,14 @@ export async function runTable3(base: LmiConfig, opts: Table3Options = {}): Prom
   const maxUsers = opts.maxUsers ?? (opts.smoke ? 150 : 2000);
   const H = opts.historyItems ?? 0;
   const meta = (data: string, seconds: number): ExperimentResult['meta'] => ({
-    id: 'table3', data, configHash: configHash({ cfg, settings, indexAll, maxUsers, H }), config: { ...cfg, generative: settings, maxUsers, historyItems: H },
+    id: 'table3', data, configHash: configHash({ cfg, settings, indexAll, maxUsers, H, baselines: opts.baselines ?? 'default' }), config: { ...cfg, generative: settings, maxUsers, historyItems: H },
     seed: cfg.seed, backend: describeBackend(info), seconds, paper: 'Table 3, Amazon-Beauty NDCG@5 / MAP@5: bm25 .2490/.2152, HC .2172/.1959, rq-VAE .2710/.2469, LMIndexer .3187/.2888 (ESCI queries).',
   });
   if (!dataDir()) {
     return { tables: [{ id: 'table3', title: 'Table 3: no data directory', columns: ['note'], rows: [['LMI_DATA_DIR not set and ../shared/data absent: this table needs the Amazon data.']] }], figures: [], meta: meta('none', 0) };
   }
-  const corpus = loadCorpus(cfg.data, new Rng(cfg.seed).fork());
-  const inter = firstUsers(loadInteractions('beauty'), maxUsers);
-  const idx = itemIndex(corpus);
-  const ids = opts.ids ?? hcIds(cfg, corpus);
+  const { corpus, inter, idx, split, cases, qrels } = productSearchTask(cfg, 'beauty', maxUsers);
+  const ids = resolveIds(cfg, corpus, opts.ids);
   const pre0 = Date.now();
   const init = opts.init ?? (await initialModel(cfg, corpus, settings));
   const preSeconds = opts.init ? 0 : (Date.now() - pre0) / 1000;
@@ -71,7 +103,6 @@ export async function runTable3(base: LmiConfig, opts: Table3Options = {}): Prom
     ...(H > 0 ? items.history(history, H, 3 * H) : []),
   ];
 
-  const split = leaveOneOut(inter, { trainPrefixes: true });
   const seen = new Set([...inter.sequences.values()].flat().map(idx));
   const examples: IdExample[] = corpus.docs.flatMap((d, i) => (indexAll || seen.has(i) ? [{ input: tok.encode(d.text).slice(0, settings.maxInputLength), id: ids.ids[i] }] : []));
   const nIndexing = examples.length;
@@ -79,10 +110,18 @@ export async function runTable3(base: LmiConfig, opts: Table3Options = {}): Prom
     const target = idx(s.target);
     examples.push({ input: query(target, s.history.map(idx)), id: ids.ids[target] });
   }
-  const cases = split.test.map((s) => ({ user: s.user, target: idx(s.target), history: s.history.map(idx) }));
-  const qrels = new Map(cases.map((c) => [c.user, new Set([corpus.docs[c.target].id])]));
 
   const g = await trainGenerative(init, ids, examples, settings, cfg.seed);
+  // Dual Encoder and SEAL rows: the same purchases as (category-path query → item) pairs, started from the same model.
+  const qText = (i: number): string => categoryQuery(corpus.docs[i].labels?.path ?? '');
+  const extra = opts.baselines === false ? [] : await evaluateRetrievalBaselines(
+    { docs: corpus.docs, train: split.train.map((s) => ({ query: qText(idx(s.target)), doc: idx(s.target) })), test: cases.map((c) => ({ id: c.user, query: qText(c.target) })), qrels },
+    {
+      names: ['dual-encoder', 'seal'], ks: [5], model: init.model, tokenizer: tok, seed: cfg.seed,
+      dualEncoder: { ...(opts.smoke ? SMOKE_DUAL_ENCODER : TABLE_ROW_DUAL_ENCODER), ...opts.baselines?.dualEncoder },
+      seal: { ...(opts.smoke ? SMOKE_SEAL : TABLE_ROW_SEAL), ...opts.baselines?.seal },
+    },
+  );
   if (!opts.init) init.model.dispose();
   const search = await searchAll(g, cases.map((c) => query(c.target, c.history)), settings);
   g.model.dispose();
@@ -95,6 +134,7 @@ export async function runTable3(base: LmiConfig, opts: Table3Options = {}): Prom
 
   const rows: Cell[][] = Object.entries(PAPER_TABLE3_BEAUTY).map(([name, v]) => [`paper: ${name}`, ...v, null, null]);
   rows.push(['ours: BM25 (query vs item phrase)', null, null, bm['ndcg@5'], bm['map@5']]);
+  for (const r of extra) rows.push([`ours: ${r.label}`, null, null, r.metrics['ndcg@5'], r.metrics['map@5']]);
   rows.push([`ours: generative, ${ids.name}${H ? `, + last ${H} purchases as IDs` : ''}`, null, null, ours['ndcg@5'], ours['map@5']]);
   const data = `Amazon Beauty (${corpus.docs.length} items, first ${inter.sequences.size} users: ${split.train.length} train / ${cases.length} test purchases) — ${inter.source}; queries from ${'amazon/categories/beauty_categories.tsv'}`;
   return {
@@ -107,7 +147,8 @@ export async function runTable3(base: LmiConfig, opts: Table3Options = {}): Prom
         `Data: ${data}. ESCI query text cannot be had; the query is the bought item's category path (Van Gysel et al. 2016 / Ai et al. 2017), target = that item, split by purchase order (last = test). Many items share a path, so a query-only model can at best rank the right category's items.`,
         `Training examples (${examples.length}): indexing ${nIndexing} (item phrase → ID; IDGenRec phrases are the only item text) + ${split.train.length} train purchases (query → item ID).`,
         `Model: ${init.name}; fine-tuned ${settings.epochs} epochs (${g.finetune.steps} steps, batch ${settings.batchSize}, lr ${settings.learningRate}), final loss ${finalLoss(g.finetune).toFixed(3)}; beam ${settings.beamSize} over ${g.trie.size} item IDs (paper: T5-base, 10k steps).`,
-        `Time on this machine (${describeBackend(info)}): pretraining ${preSeconds.toFixed(0)} s, fine-tuning ${g.seconds.toFixed(0)} s, search ${search.seconds.toFixed(1)} s (${(1000 * search.seconds / Math.max(1, cases.length)).toFixed(0)} ms/query).`,
+        `Time on this machine (${describeBackend(info)}): pretraining ${preSeconds.toFixed(0)} s, fine-tuning ${g.seconds.toFixed(0)} s, search ${search.seconds.toFixed(1)} s (${(1000 * search.seconds / Math.max(1, cases.length)).toFixed(0)} ms/query)${extra.map((r) => `, ${r.name} ${r.trainSeconds.toFixed(0)} s training + ${r.searchSeconds.toFixed(0)} s search`).join('')}.`,
+        ...extra.map((r) => `${r.note} Started from the same initial model as the generative row; query only (no purchase history).`),
       ],
     }],
     figures: [],
@@ -118,6 +159,6 @@ export async function runTable3(base: LmiConfig, opts: Table3Options = {}): Prom
 export const table3: Experiment = {
   id: 'table3',
   title: 'Table 3: product search with semantic IDs (Amazon-Beauty, category-path queries), paper values beside',
-  version: 1,
+  version: 2,
   run: runTable3,
 };
