@@ -2,19 +2,27 @@
  * Every `lmindexer` command, in the order `lmindexer --help` lists them.
  * Add a command: write `src/cli/<name>.ts` exporting a `Command` and list it here.
  */
+import { addCommand } from './add';
+import { baselinesCommand } from './baselines';
 import { exploreCommand } from './explore';
 import { figuresCommand } from './figures';
+import { finetuneCommand } from './finetune';
 import { fitCommand } from './fit';
 import { indexCommand } from './index-command';
 import { infoCommand } from './info';
 import type { Command } from './options';
+import { planCommand } from './plan';
 import { pretrainCommand } from './pretrain';
 
 export const COMMANDS: readonly Command[] = [
   figuresCommand,
   indexCommand,
   fitCommand,
+  addCommand,
+  planCommand,
   pretrainCommand,
+  finetuneCommand,
+  baselinesCommand,
   exploreCommand,
   infoCommand,
 ];

@@ -6,7 +6,7 @@ import type { Corpus, Interactions } from '../data/types';
 import { LmiError } from '../errors';
 import type { IdVocab } from '../generative/id-tokens';
 import type { Tokenizer } from '../text/tokenizer';
-import type { GenerativeInit, GenerativeSettings, IdSource } from './generative-common';
+import type { GenerativeInit, GenerativeSettings, IdSourceLike } from './generative-common';
 import type { RunOptions } from './registry';
 
 /** The first `maxUsers` users of `inter` in file order (0 = all) — the same users `seqRecData(…, {maxUsers})` scores. */
@@ -56,7 +56,7 @@ export function itemIndex(corpus: Corpus): (id: string) => number {
 /** Options shared by the Amazon generative tasks (Tables 2 and 3). */
 export interface AmazonTaskOptions extends RunOptions {
   settings?: Partial<GenerativeSettings>;
-  ids?: IdSource;
+  ids?: IdSourceLike;
   init?: GenerativeInit;
   /** Indexing task over every catalogue item (true) or only items in the chosen users' sequences. Default: !smoke. */
   indexAllItems?: boolean;

@@ -53,6 +53,15 @@ export interface IdSource {
   codebookSizes: number[];
 }
 
+/** IDs given directly, or built from the task's corpus once it is loaded (e.g. read from an ID index folder). */
+export type IdSourceLike = IdSource | ((corpus: Corpus) => IdSource);
+
+/** The task's IDs: `ids` (resolved against `corpus`), or HC on TF-IDF by default. */
+export function resolveIds(cfg: LmiConfig, corpus: Corpus, ids?: IdSourceLike): IdSource {
+  if (typeof ids === 'function') return ids(corpus);
+  return ids ?? hcIds(cfg, corpus);
+}
+
 /** Starting point of fine-tuning: any T5 and its tokenizer (vocabSize = tokenizer.vocabSize). */
 export interface GenerativeInit {
   model: T5;

@@ -19,7 +19,7 @@ import { IdVocab } from '../generative/id-tokens';
 import { Rng } from '../rng';
 import { type AmazonTaskOptions, firstUsers, ItemEncoder, type ItemInput, itemIndex } from './generative-amazon';
 import {
-  DEFAULT_GENERATIVE_SETTINGS, finalLoss, type GenerativeInit, type GenerativeSettings, hcIds, type IdSource,
+  DEFAULT_GENERATIVE_SETTINGS, finalLoss, type GenerativeInit, type GenerativeSettings, hcIds, resolveIds, type IdSource,
   initialModel, searchAll, SMOKE_GENERATIVE_SETTINGS, trainGenerative,
 } from './generative-common';
 import type { Experiment } from './registry';
@@ -62,7 +62,7 @@ export async function runTable2(base: LmiConfig, opts: Table2Options = {}): Prom
   const all = loadInteractions('beauty');
   const inter = firstUsers(all, maxUsers);
   const idx = itemIndex(corpus);
-  const ids = opts.ids ?? hcIds(cfg, corpus);
+  const ids = resolveIds(cfg, corpus, opts.ids);
   const pre0 = Date.now();
   const init = opts.init ?? (await initialModel(cfg, corpus, settings));
   const preSeconds = opts.init ? 0 : (Date.now() - pre0) / 1000;
