@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { LmiError } from '../errors';
-import { epochOrderOf } from '../train/epochs';
+import { epochBatches } from '../train/epochs';
 import { type StepInfo, Trainer, type Trainable, type TrainerCallback } from '../train/trainer';
 import { meanPool, padSequences, type TokenEncoder } from './encoder-pooled';
 
@@ -70,13 +70,8 @@ export async function trainSimcse(
   if (bs < 2) throw new LmiError(`simcse: batchSize must be ≥ 2, got ${o.batchSize}`);
   const params = new Map([...encoder.params].filter(([name]) => o.trainable(name)));
   if (!params.size) throw new LmiError('simcse: the trainable filter kept no parameters');
-  const perEpoch = Math.floor(sequences.length / bs);
-  const order = epochOrderOf(o.seed, sequences.length);
-  const source = (index: number): PaddedIdsBatch => {
-    const perm = order(Math.floor(index / perEpoch));
-    const j = index % perEpoch;
-    return padSequences(perm.slice(j * bs, (j + 1) * bs).map((d) => sequences[d]), encoder.options.padTokenId);
-  };
+  const batches = epochBatches(o.seed, sequences.length, bs);
+  const source = (index: number): PaddedIdsBatch => padSequences(batches.indicesAt(index).map((d) => sequences[d]), encoder.options.padTokenId);
   const pad = encoder.options.padTokenId;
   const trainer = new Trainer<PaddedIdsBatch>(
     { params },

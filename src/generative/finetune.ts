@@ -8,7 +8,7 @@
  */
 import { LmiError } from '../errors';
 import type { IdMatrix, Seq2SeqBatch, T5 } from '../model/t5';
-import { epochOrderOf, epochTimer } from '../train/epochs';
+import { epochBatches, epochTimer } from '../train/epochs';
 import { type StepInfo, Trainer, type TrainerCallback, type TrainerOptions } from '../train/trainer';
 import { type BeamHit, constrainedBeamSearch } from './beam-search';
 import type { IdVocab } from './id-tokens';
@@ -86,17 +86,11 @@ export async function finetuneIds(
   if (model.config.vocabSize !== vocab.totalVocab) throw new LmiError(`finetuneIds: model vocabulary ${model.config.vocabSize} ≠ IdVocab total ${vocab.totalVocab}; use withIdTokens first`);
   if (!examples.length) throw new LmiError('finetuneIds: no training examples');
   const seed = o.seed ?? 0;
-  const bs = Math.min(o.batchSize, examples.length);
-  const accum = o.gradAccumSteps ?? 1;
-  const batchesPerEpoch = Math.floor(examples.length / bs);
-  const stepsPerEpoch = Math.max(1, Math.floor(batchesPerEpoch / accum));
+  const batches = epochBatches(seed, examples.length, o.batchSize, o.gradAccumSteps ?? 1);
+  const stepsPerEpoch = batches.stepsPerEpoch;
   const totalSteps = o.totalSteps && o.totalSteps > 0 ? o.totalSteps : stepsPerEpoch * o.epochs;
-  const order = epochOrderOf(seed, examples.length);
   const source = (index: number): Seq2SeqBatch => {
-    const perEpoch = stepsPerEpoch * accum;
-    const epoch = Math.floor(index / perEpoch);
-    const j = index % perEpoch;
-    const batch = order(epoch).slice(j * bs, j * bs + bs).map((i) => examples[i]);
+    const batch = batches.indicesAt(index).map((i) => examples[i]);
     return collateIdExamples(batch, vocab, special, o.maxInputLength);
   };
   const timer = epochTimer(stepsPerEpoch);

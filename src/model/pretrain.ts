@@ -6,7 +6,7 @@
 import { LmiError } from '../errors';
 import { Rng } from '../rng';
 import type { Tokenizer } from '../text/tokenizer';
-import { epochOrderOf, epochTimer } from '../train/epochs';
+import { epochBatches, epochTimer } from '../train/epochs';
 import { type StepInfo, Trainer, type TrainerCallback, type TrainerOptions } from '../train/trainer';
 import { t5ReplicaTask } from '../train/parallel/t5-replica';
 import { type SpanCorruptionExample, spanCorruption } from '../text/masking';
@@ -58,20 +58,14 @@ export async function pretrain(
   const docs = sequences.filter((s) => s.length > 0);
   if (!docs.length) throw new LmiError('pretrain: no non-empty sequences to train on');
   const seed = o.seed ?? 0;
-  const bs = Math.min(o.batchSize, docs.length);
-  const batchesPerEpoch = Math.floor(docs.length / bs);
-  const accum = o.gradAccumSteps ?? 1;
-  const stepsPerEpoch = Math.max(1, Math.floor(batchesPerEpoch / accum));
+  const batches = epochBatches(seed, docs.length, o.batchSize, o.gradAccumSteps ?? 1);
+  const stepsPerEpoch = batches.stepsPerEpoch;
   const totalSteps = stepsPerEpoch * o.epochs;
   const corrupt = o.corrupt ?? ((ids: readonly number[], rng: Rng) =>
     spanCorruption(ids, tokenizer, rng, { noiseDensity: o.noiseDensity, meanSpanLength: o.meanSpanLength }));
-  const order = epochOrderOf(seed, docs.length);
   const source = (index: number): Seq2SeqBatch => {
-    const epoch = Math.floor(index / (stepsPerEpoch * accum));
-    const j = index % (stepsPerEpoch * accum);
-    const perm = order(epoch);
     const rng = new Rng((seed ^ Math.imul(index + 1, 0x27d4eb2d)) >>> 0);
-    const examples = perm.slice(j * bs, j * bs + bs).map((d) => corrupt(docs[d].slice(0, o.maxInputLength), rng));
+    const examples = batches.indicesAt(index).map((d) => corrupt(docs[d].slice(0, o.maxInputLength), rng));
     return collateSpanCorruption(examples, tokenizer.padId);
   };
   const timer = epochTimer(stepsPerEpoch);

@@ -1,6 +1,7 @@
 /**
- * Epoch bookkeeping shared by the training loops (pretraining, fine-tuning): the data order of each epoch as a
- * pure function of (seed, epoch) — so resume is exact — and a callback timing each epoch.
+ * Epoch bookkeeping shared by the training loops (pretraining, fine-tuning, SimCSE, the retrieval baselines): the
+ * data order of each epoch as a pure function of (seed, epoch) — so resume is exact —, the batches it yields, and a
+ * callback timing each epoch.
  */
 import { Rng } from '../rng';
 import type { TrainerCallback } from './trainer';
@@ -11,6 +12,31 @@ export function epochOrderOf(seed: number, n: number): (epoch: number) => number
   return (epoch) => {
     if (!cached || cached.epoch !== epoch) cached = { epoch, perm: new Rng((seed + 0x5bd1e995 * (epoch + 1)) >>> 0).permutation(n) };
     return cached.perm;
+  };
+}
+
+/** The batches of an epoch-ordered data set of `n` items; the last partial batch of each epoch is dropped. */
+export interface EpochBatches {
+  /** min(batch size, n). */
+  batchSize: number;
+  /** Optimizer steps per epoch (≥ 1), each `gradAccumSteps` micro-batches. */
+  stepsPerEpoch: number;
+  /** Item indices of micro-batch `index` (counted over all epochs: step × accumulation + micro-step). */
+  indicesAt(index: number): number[];
+}
+
+export function epochBatches(seed: number, n: number, batchSize: number, gradAccumSteps = 1): EpochBatches {
+  const bs = Math.min(batchSize, n);
+  const stepsPerEpoch = Math.max(1, Math.floor(Math.floor(n / bs) / gradAccumSteps));
+  const perEpoch = stepsPerEpoch * gradAccumSteps;
+  const order = epochOrderOf(seed, n);
+  return {
+    batchSize: bs,
+    stepsPerEpoch,
+    indicesAt(index) {
+      const j = index % perEpoch;
+      return order(Math.floor(index / perEpoch)).slice(j * bs, j * bs + bs);
+    },
   };
 }
 

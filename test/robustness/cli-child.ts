@@ -54,6 +54,15 @@ export function cliKilledWhen(args: string[], killWhen: (stderr: string) => bool
 
 const roots: string[] = [];
 /** A fresh temp folder, removed by `removeTempDirs`. */
+/** A partial config small enough for `lmindexer fit` to finish in seconds (synthetic corpus, d_model 16). */
+export const TINY = {
+  seed: 7,
+  data: { synthetic: { numDocs: 60, branching: [3, 2] } },
+  tokenizer: { vocabSize: 200, minFrequency: 1, maxLength: 16 },
+  model: { dModel: 16, dKv: 8, numHeads: 2, dFf: 32, numLayers: 1, numDecoderLayers: 1 },
+  indexer: { idLength: 2, codebookSize: 4, batchSize: 12 },
+};
+
 export function tempDir(prefix = 'lmi-rb-'): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   roots.push(d);

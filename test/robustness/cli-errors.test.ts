@@ -7,19 +7,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cliAsync, cliSync, removeTempDirs, tempDir } from './cli-child';
+import { cliAsync, cliSync, removeTempDirs, tempDir, TINY } from './cli-child';
 
 after(removeTempDirs);
 
 let dir = '';
 const P = (f: string) => path.join(dir, f);
-const TINY = {
-  seed: 7,
-  data: { synthetic: { numDocs: 60, branching: [3, 2] } },
-  tokenizer: { vocabSize: 200, minFrequency: 1, maxLength: 16 },
-  model: { dModel: 16, dKv: 8, numHeads: 2, dFf: 32, numLayers: 1, numDecoderLayers: 1 },
-  indexer: { idLength: 2, codebookSize: 4, batchSize: 12 },
-};
 
 /** Every file under `d` with its bytes (to prove a failed command changed nothing). */
 function snapshot(d: string): Map<string, Buffer> {

@@ -8,17 +8,10 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cliAsync, cliKilledWhen, cliSync, removeTempDirs, tempDir } from './cli-child';
+import { cliAsync, cliKilledWhen, cliSync, removeTempDirs, tempDir, TINY } from './cli-child';
 
 after(removeTempDirs);
 
-const TINY = {
-  seed: 7,
-  data: { synthetic: { numDocs: 60, branching: [3, 2] } },
-  tokenizer: { vocabSize: 200, minFrequency: 1, maxLength: 16 },
-  model: { dModel: 16, dKv: 8, numHeads: 2, dFf: 32, numLayers: 1, numDecoderLayers: 1 },
-  indexer: { idLength: 2, codebookSize: 4, batchSize: 12 },
-};
 
 function fitArgs(dir: string, run: string, out: string, resume: boolean): string[] {
   return ['fit', '--corpus', 'synthetic', '--max-docs', '48', '--config', path.join(dir, 'tiny.json'), '--run', run, '--out', out, '--checkpoint-every', '3', ...(resume ? ['--resume'] : [])];

@@ -16,7 +16,7 @@ import { inputMatrix, type SpecialTokens } from '../../generative/finetune';
 import type { IdMatrix, T5 } from '../../model/t5';
 import { lmHeadCrossEntropy } from '../../nn/loss';
 import { Rng } from '../../rng';
-import { epochOrderOf } from '../../train/epochs';
+import { epochBatches } from '../../train/epochs';
 import { type StepInfo, Trainer, type TrainerCallback } from '../../train/trainer';
 import { topK } from '../seqrec/top-k';
 import type { Bm25Index } from './bm25';
@@ -147,15 +147,10 @@ export class DualEncoder {
       }
     }
     const c = this.config;
-    const bs = Math.min(c.batchSize, pairs.length);
-    const stepsPerEpoch = Math.max(1, Math.floor(pairs.length / bs));
+    const batches = epochBatches(c.seed, pairs.length, c.batchSize);
+    const stepsPerEpoch = batches.stepsPerEpoch;
     const totalSteps = c.maxSteps > 0 ? Math.min(c.maxSteps, stepsPerEpoch * c.epochs) : stepsPerEpoch * c.epochs;
-    const order = epochOrderOf(c.seed, pairs.length);
-    const source = (index: number): DualBatch => {
-      const perm = order(Math.floor(index / stepsPerEpoch));
-      const j = index % stepsPerEpoch;
-      return this.collate(perm.slice(j * bs, j * bs + bs).map((i) => pairs[i]), docTokens);
-    };
+    const source = (index: number): DualBatch => this.collate(batches.indicesAt(index).map((i) => pairs[i]), docTokens);
     const trainer = new Trainer<DualBatch>(this, (b, ctx) => this.loss(b, { training: true, rng: ctx.rng }), {
       learningRate: c.learningRate, totalSteps, warmupSteps: Math.min(50, stepsPerEpoch), schedule: 'linear', seed: c.seed,
     }, callbacks);

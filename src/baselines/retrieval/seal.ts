@@ -23,7 +23,7 @@ import { LmiError } from '../../errors';
 import { inputMatrix, type SpecialTokens } from '../../generative/finetune';
 import { IGNORE_INDEX, type Seq2SeqBatch, type T5 } from '../../model/t5';
 import { Rng } from '../../rng';
-import { epochOrderOf } from '../../train/epochs';
+import { epochBatches } from '../../train/epochs';
 import { type StepInfo, Trainer, type TrainerCallback } from '../../train/trainer';
 import { topK } from '../seqrec/top-k';
 import { type SaRange, SuffixArray } from './suffix-array';
@@ -192,15 +192,10 @@ export class Seal {
   async fit(examples: readonly NgramExample[], callbacks: TrainerCallback[] = []): Promise<{ history: StepInfo[]; steps: number }> {
     if (!examples.length) throw new LmiError('Seal.fit: no training examples');
     const c = this.config;
-    const bs = Math.min(c.batchSize, examples.length);
-    const stepsPerEpoch = Math.max(1, Math.floor(examples.length / bs));
+    const batches = epochBatches(c.seed, examples.length, c.batchSize);
+    const stepsPerEpoch = batches.stepsPerEpoch;
     const totalSteps = c.maxSteps > 0 ? Math.min(c.maxSteps, stepsPerEpoch * c.epochs) : stepsPerEpoch * c.epochs;
-    const order = epochOrderOf(c.seed, examples.length);
-    const source = (index: number): Seq2SeqBatch => {
-      const perm = order(Math.floor(index / stepsPerEpoch));
-      const j = index % stepsPerEpoch;
-      return collateNgramExamples(perm.slice(j * bs, j * bs + bs).map((i) => examples[i]), this.special, c.maxInputLength);
-    };
+    const source = (index: number): Seq2SeqBatch => collateNgramExamples(batches.indicesAt(index).map((i) => examples[i]), this.special, c.maxInputLength);
     const trainer = new Trainer<Seq2SeqBatch>(this.model, (b, ctx) => this.model.loss(b, { training: true, rng: ctx.rng }), {
       learningRate: c.learningRate, totalSteps, warmupSteps: Math.min(100, stepsPerEpoch), schedule: 'linear', seed: c.seed,
     }, callbacks);
