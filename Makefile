@@ -38,7 +38,7 @@ figures: setup
 	$(NODE_BIN)/tsx src/cli.ts figures --preset $(PRESET)
 
 bench: setup
-	$(NODE_BIN)/tsx bench/run.ts
+	$(NODE_BIN)/tsx bench/run.ts $(if $(QUICK),--quick,)
 
 clean:
 	rm -rf figures dist .cache

@@ -12,10 +12,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, initBackend } from '../src/backend';
-import { constrainedBeamSearch } from '../src/generative/beam-search';
-import { MockMatmulDecoder } from '../src/generative/mock-decoder';
-import { IdTrie } from '../src/generative/trie';
 import { Rng } from '../src/rng';
+import { beamSetup, searchOnce, timePerQuery } from './beam-setup';
 
 interface Row {
   what: string;
@@ -38,22 +36,10 @@ async function main(): Promise<void> {
   const numIds = arg('ids', 4344); // Scientific's item count
   const totalQueries = arg('queries', 64);
   const reps = arg('reps', 3);
-  const rng = new Rng(42);
-  const trie = new IdTrie({ codebookSize: V });
-  while (trie.size < numIds) trie.insert(Array.from({ length: L }, () => rng.int(V)));
-  const dec = new MockMatmulDecoder(rng, { codebookSize: V, hidden: 128 });
+  const setup = beamSetup({ codebookSize: V, positions: L, numIds, hidden: 128 });
+  const { trie, dec } = setup;
   const rows: Row[] = [];
-
-  const time = async (batch: number, body: (q: number) => Promise<void>): Promise<number> => {
-    await body(batch); // warm-up (kernels, trie caches)
-    let best = Infinity;
-    for (let r = 0; r < reps; r++) {
-      const t0 = performance.now();
-      for (let done = 0; done < totalQueries; done += batch) await body(Math.min(batch, totalQueries - done));
-      best = Math.min(best, performance.now() - t0);
-    }
-    return best / totalQueries;
-  };
+  const time = (batch: number, body: (q: number) => Promise<void>): Promise<number> => timePerQuery(totalQueries, reps, batch, body);
 
   for (const batch of [1, 8, 32]) {
     // Decoder alone: the same step/reorder calls with all rows kept, no trie, no selection.
@@ -71,9 +57,7 @@ async function main(): Promise<void> {
     });
     rows.push({ what: 'decoder only', selection: '-', batch, msPerQuery: decoderOnly, msPerBatch: decoderOnly * batch });
     for (const selection of ['sparse', 'topk'] as const) {
-      const ms = await time(batch, async (q) => {
-        await constrainedBeamSearch(dec, { state: dec.start(q, new Rng(q)), numQueries: q }, trie, { beamSize: beam, selection });
-      });
+      const ms = await time(batch, (q) => searchOnce(setup, q, beam, selection));
       rows.push({ what: 'beam search', selection, batch, msPerQuery: ms, msPerBatch: ms * batch });
     }
   }
