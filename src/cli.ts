@@ -6,10 +6,10 @@ import { COMMANDS } from './cli/commands';
 import { LmiError } from './errors';
 
 function usage(): string {
-  const pad = (s: string) => s.padEnd(9);
+  const pad = (s: string) => s.padEnd(11);
   const lines = COMMANDS.map((c) => {
     const [first, ...rest] = c.usage.split('\n');
-    return [`  ${pad(c.name)}${first}`.trimEnd(), ...rest.map((l) => `           ${l}`)].join('\n');
+    return [`  ${pad(c.name)}${first}`.trimEnd(), ...rest.map((l) => `             ${l}`)].join('\n');
   });
   return `usage: lmindexer <command> [options]
 

@@ -4,6 +4,7 @@
  */
 import { addCommand } from './add';
 import { baselinesCommand } from './baselines';
+import { evalCommand } from './eval';
 import { exploreCommand } from './explore';
 import { figuresCommand } from './figures';
 import { finetuneCommand } from './finetune';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
   planCommand,
   pretrainCommand,
   finetuneCommand,
+  evalCommand,
   baselinesCommand,
   exploreCommand,
   infoCommand,

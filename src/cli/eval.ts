@@ -1,0 +1,40 @@
+/**
+ * `lmindexer eval --task …`: one group of the paper's tables (the same experiments `make figures` runs), cached by
+ * config hash and code version in DIR/cache so a re-run is instant; `--fresh` recomputes.
+ */
+import { parseArgs } from 'node:util';
+import { PRESETS, type PresetName } from '../config';
+import { LmiError } from '../errors';
+import { makeFigures } from '../experiments/figures';
+import type { Command } from './options';
+
+/** Experiment ids per task (see `src/experiments/all.ts`). */
+export const EVAL_TASKS: Record<string, { experiments: string[]; what: string }> = {
+  'id-quality': { experiments: ['table1', 'id-inspection', 'lmindexer-synthetic', 'lmindexer-ablations', 'init-study'], what: 'Tables 1, 4, 12, 15, Figures 3, 4, 6, the initialisation study' },
+  rec: { experiments: ['table2'], what: 'Table 2 (next-item recommendation)' },
+  search: { experiments: ['table3'], what: 'Tables 3 and 13 (product search, latency)' },
+  retrieval: { experiments: ['table5'], what: 'Table 5 (document retrieval)' },
+};
+
+export const evalCommand: Command = {
+  name: 'eval',
+  usage: `--task ${Object.keys(EVAL_TASKS).join('|')} [--fresh] [--smoke] [--preset small|paper] [--out DIR]
+run one group of the paper's experiments (cached; --fresh recomputes) → DIR (default figures/):
+${Object.entries(EVAL_TASKS).map(([k, v]) => `  ${k}: ${v.what}`).join('\n')}`,
+  async run(args) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        task: { type: 'string' },
+        fresh: { type: 'boolean', default: false },
+        smoke: { type: 'boolean', default: false },
+        preset: { type: 'string', default: 'small' },
+        out: { type: 'string', default: 'figures' },
+      },
+    });
+    const task = values.task ? EVAL_TASKS[values.task] : undefined;
+    if (!task) throw new LmiError(`eval: --task must be one of ${Object.keys(EVAL_TASKS).join(', ')}${values.task ? `, got "${values.task}"` : ''}`);
+    if (!PRESETS.includes(values.preset as PresetName)) throw new LmiError(`--preset: must be one of ${PRESETS.join(', ')}, got "${values.preset}"`);
+    await makeFigures({ preset: values.preset as PresetName, only: task.experiments, force: values.fresh, smoke: values.smoke, outDir: values.out });
+  },
+};
