@@ -164,7 +164,8 @@ const SMALL: LmiConfig = {
   indexer: {
     idLength: 3, codebookSize: 64, hintRatios: [0.5, 0.3], reconstructorLayers: 1, batchSize: 32, learningRate: 1e-3,
     reconWarmupEpochs: 2, encoderWarmupEpochs: 8, jointEpochs: 4, jointLearningRate: 1e-4, weightDecay: 0.01,
-    contrastiveWeight: 0.1, commitmentWeight: 1, contrastiveTemperature: 0.1, similarity: 'cosine', temperature: 0.1, gloveInit: false,
+    // GloVe init on by default: the best LMIndexer start on AG News, Scientific and Beauty in `init-study` (issue 13).
+    contrastiveWeight: 0.1, commitmentWeight: 1, contrastiveTemperature: 0.1, similarity: 'cosine', temperature: 0.1, gloveInit: true,
     ablation: { reconWarmup: true, encoderWarmup: true, contrastive: true, commitment: true, deadCodeReseed: false },
   },
 };

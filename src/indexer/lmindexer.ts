@@ -57,7 +57,8 @@ export interface FitOptions {
   /**
    * Start the semantic encoder from this T5 (e.g. corpus span-corruption pretraining, `model/pretrain.ts`) and use its
    * tokenizer: every parameter is copied, the T·K ID rows are appended at random (`withIdTokens`). The model's shapes
-   * must equal the config's; `gloveInit` must be off (apply GloVe before pretraining instead). The caller keeps
+   * must equal the config's; `gloveInit` is skipped (the pretrained embeddings are kept; apply GloVe before
+   * pretraining instead, as `init-study` does). The caller keeps
    * ownership of `model`.
    */
   pretrained?: { model: T5; tokenizer: Tokenizer };
@@ -110,7 +111,6 @@ export class LMIndexer {
   private startFrom(t5: T5): void {
     const o = this.options;
     const V = this.tokenizer!.vocabSize;
-    if (o.gloveInit) throw new LmiError('LMIndexer.fit: gloveInit with a pretrained model would overwrite its embeddings; initialise from GloVe before pretraining and set gloveInit false');
     if (t5.config.vocabSize !== V) throw new LmiError(`LMIndexer.fit: pretrained model vocabulary ${t5.config.vocabSize} ≠ its tokenizer's ${V}; pass the tokenizer it was trained with`);
     const shape = (m: ModelConfig): string => [m.dModel, m.dKv, m.dFf, m.numLayers, m.numDecoderLayers, m.numHeads, m.feedForwardProj].join(',');
     if (shape(t5.config) !== shape(this.model)) throw new LmiError(`LMIndexer.fit: pretrained model shape [${shape(t5.config)}] ≠ config.model [${shape(this.model)}] (d, dKv, dFf, layers, decoder layers, heads, FFN)`);
@@ -160,7 +160,9 @@ export class LMIndexer {
     } else {
       this.build(texts, this.tokenizerConfig, opts.pretrained?.tokenizer ?? opts.tokenizer);
       if (opts.pretrained) this.startFrom(opts.pretrained.model);
-      if (o.gloveInit) {
+      // GloVe initialises a random encoder; a pretrained one keeps the embeddings it learned.
+      if (o.gloveInit && opts.pretrained) say('lmindexer: pretrained start — GloVe init skipped (the pretrained embeddings are kept)');
+      else if (o.gloveInit) {
         this.gloveReport = initEmbeddingsFromGlove(this.encoder!.params.get('shared.weight')!, this.tokenizer!, this.tokenizer!.vocabSize, o.seed + 3);
         say(`lmindexer: GloVe init ${this.gloveReport.covered}/${this.gloveReport.wholeWords} whole-word tokens (${this.gloveReport.projection})`);
       }

@@ -55,7 +55,7 @@ test('pretrained start: every encoder weight and the text rows come from the giv
   }
 });
 
-test('pretrained start: fits end to end; mismatched shapes, vocabularies and gloveInit are LmiErrors', async () => {
+test('pretrained start: fits end to end; mismatched shapes and vocabularies are LmiErrors, gloveInit is skipped', async () => {
   const cfg = tinyCfg();
   const tokenizer = buildTokenizer(cfg.tokenizer, texts);
   const t5 = T5.create({ ...cfg.model, vocabSize: tokenizer.vocabSize }, { seed: 1 });
@@ -70,7 +70,11 @@ test('pretrained start: fits end to end; mismatched shapes, vocabularies and glo
     await assert.rejects(new LMIndexer(cfg, extras).fit(texts, { pretrained: { model: wide, tokenizer } }), isErr(/shape/));
     const small = buildTokenizer({ ...cfg.tokenizer, vocabSize: 40 }, texts);
     if (small.vocabSize !== tokenizer.vocabSize) await assert.rejects(new LMIndexer(cfg, extras).fit(texts, { pretrained: { model: t5, tokenizer: small } }), isErr(/vocabulary/));
-    await assert.rejects(new LMIndexer(cfg, { ...extras, gloveInit: true }).fit(texts, { pretrained: { model: t5, tokenizer } }), isErr(/gloveInit/));
+    // gloveInit (the small preset's default) is skipped on a pretrained start: the pretrained embeddings are kept.
+    const withGlove = new LMIndexer(cfg, { ...extras, gloveInit: true });
+    await withGlove.fit(texts, { pretrained: { model: t5, tokenizer } });
+    assert.equal(withGlove.gloveReport, undefined, 'no GloVe rows written over a pretrained model');
+    withGlove.dispose();
   } finally {
     t5.dispose();
     wide.dispose();
