@@ -31,7 +31,10 @@ const BENCHES: Bench[] = [
     args: (quick) => (quick ? ['--queries', '32', '--reps', '2'] : []),
     rows: (j) => j.rows.filter((r: any) => r.what === 'beam search' && r.selection === 'sparse').map((r: any) => ({
       bench: 'beam-search', metric: `ms/query, beam ${j.meta.setup.beamSize}, ${j.meta.setup.positions}×${j.meta.setup.codebookSize}, batch ${r.batch}`,
-      ours: fmt(r.msPerQuery), peer: '–', ratio: '–', target: '≤ 20 ms',
+      ours: fmt(r.msPerQuery),
+      peer: j.meta.peer?.msPerQuery ? `GENRE-style PyTorch ${fmt(j.meta.peer.msPerQuery[r.batch])} (top-1 agree ${j.meta.peer.agreement[r.batch]})` : '–',
+      ratio: j.meta.peer?.msPerQuery ? `${fmt(r.msPerQuery / j.meta.peer.msPerQuery[r.batch])}× the reference's time` : '–',
+      target: '≤ 20 ms',
     })),
   },
   {

@@ -62,6 +62,11 @@ export class MockMatmulDecoder implements IdDecoder<tf.Tensor2D> {
     state.dispose();
   }
 
+  /** Copies of the weights (embedding [V+1, H] with the start token last, output [H, V]), e.g. for a peer implementation. */
+  weights(): { embed: Float32Array; out: Float32Array } {
+    return { embed: Float32Array.from(this.embed.dataSync()), out: Float32Array.from(this.out.dataSync()) };
+  }
+
   /** Free the weights. */
   release(): void {
     this.embed.dispose();
