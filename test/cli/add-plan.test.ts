@@ -6,10 +6,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, before, test } from 'node:test';
-import { initBackend } from '../../src/backend';
+import { test } from 'node:test';
+import { quietTempDirs } from '../helpers/quiet-tmp';
 import { preset } from '../../src/config';
 import { T5_BASE_PARAMS } from '../../src/cli/plan';
 import { memoryEstimate, paramBreakdown, stageSteps, t5ParamCount } from '../../src/indexer/estimate';
@@ -20,17 +19,7 @@ import { T5 } from '../../src/model/t5';
 const root = path.resolve(__dirname, '../..');
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), ...args], { cwd: root, env: { ...process.env, LMI_QUIET: '1' }, encoding: 'utf8' });
-const made: string[] = [];
-const tmp = (): string => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'lmi-addplan-'));
-  made.push(d);
-  return d;
-};
-before(async () => {
-  await initBackend({ quiet: true });
-  process.env.LMI_QUIET = '1';
-});
-after(() => { for (const d of made) fs.rmSync(d, { recursive: true, force: true }); });
+const tmp = quietTempDirs('lmi-addplan-');
 
 test('paper preset: the T5 backbone count equals the published T5-base size (222,903,552, tied, vocab 32128)', () => {
   const cfg = preset('paper');

@@ -6,10 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, before, test } from 'node:test';
-import { initBackend } from '../../src/backend';
+import { test } from 'node:test';
+import { quietTempDirs } from '../helpers/quiet-tmp';
 import { makeConfig, preset } from '../../src/config';
 import { loadCorpus } from '../../src/data/loaders';
 import { dataDir } from '../../src/data/paths';
@@ -24,17 +23,7 @@ import { decodeHcTree, encodeHcTree, type HcTree, placeInTree } from '../../src/
 import { loadIdIndex, saveIdIndex } from '../../src/quantize/id-index';
 import { Rng } from '../../src/rng';
 
-const made: string[] = [];
-const tmp = (p: string): string => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), `lmi-inc-${p}-`));
-  made.push(d);
-  return d;
-};
-before(async () => {
-  await initBackend({ quiet: true });
-  process.env.LMI_QUIET = '1';
-});
-after(() => { for (const d of made) fs.rmSync(d, { recursive: true, force: true }); });
+const tmp = quietTempDirs('lmi-inc-');
 
 /** 90/10 split of a corpus with the seeded RNG. */
 function split(corpus: Corpus, seed: number): { base: Corpus; rest: Doc[] } {
