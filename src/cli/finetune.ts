@@ -13,7 +13,7 @@ import { runTable3 } from '../experiments/table3';
 import { runTable5 } from '../experiments/table5';
 import type { ExperimentResult } from '../experiments/types';
 import { tableToMarkdown } from '../viz/table';
-import { type Command, configFrom, intOption } from './options';
+import { type Command, configFrom, intOption, workersOption } from './options';
 
 const TASKS = ['rec', 'search', 'retrieval'] as const;
 type Task = (typeof TASKS)[number];
@@ -21,7 +21,7 @@ const TASK_DATA: Record<Task, string> = { rec: 'Amazon Beauty (Table 2)', search
 
 export const finetuneCommand: Command = {
   name: 'finetune',
-  usage: `--task ${TASKS.join('|')} [--ids DIR] [--epochs N] [--pretrain-epochs N] [--max-users N] [--smoke]
+  usage: `--task ${TASKS.join('|')} [--ids DIR] [--epochs N] [--pretrain-epochs N] [--max-users N] [--workers N|auto] [--smoke]
 [--config FILE] [--preset small|paper] [--out DIR]
 fine-tune a T5 to generate semantic IDs and evaluate with constrained beam search: rec = next item
 (${TASK_DATA.rec}), search = product search, retrieval = ${TASK_DATA.retrieval}; --ids takes an ID index folder
@@ -35,6 +35,7 @@ fine-tune a T5 to generate semantic IDs and evaluate with constrained beam searc
         epochs: { type: 'string' },
         'pretrain-epochs': { type: 'string' },
         'max-users': { type: 'string' },
+        workers: { type: 'string' },
         smoke: { type: 'boolean', default: false },
         config: { type: 'string' },
         preset: { type: 'string' },
@@ -54,6 +55,8 @@ fine-tune a T5 to generate semantic IDs and evaluate with constrained beam searc
     }
     const pre = intOption('pretrain-epochs', values['pretrain-epochs']);
     if (pre !== undefined) settings.pretrainEpochs = pre;
+    const workers = workersOption(values.workers);
+    if (workers !== undefined) settings.workers = workers;
     const cfg = configFrom(values, {});
     const ids = values.ids ? idsFromIndex(values.ids) : undefined;
     const common = { smoke: values.smoke, settings, ...(ids ? { ids } : {}) };

@@ -25,6 +25,15 @@ export const CORPUS_OPTIONS = {
   'max-docs': { type: 'string' },
 } as const;
 
+/** `--workers N|auto` → the Trainer's data-parallel replicas (undefined when absent). */
+export function workersOption(v: string | undefined): 'auto' | number | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'auto') return 'auto';
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new LmiError(`--workers: must be "auto" or an integer ≥ 1, got "${v}"`);
+  return n;
+}
+
 /** The config of a corpus command: --corpus (required by the caller) and --max-docs override the preset/file. */
 export function corpusConfig(values: { config?: string; preset?: string; corpus?: string; 'max-docs'?: string }): LmiConfig {
   const maxDocs = intOption('max-docs', values['max-docs']);

@@ -33,6 +33,8 @@ export interface GenerativeSettings {
   beamSize: number;
   /** Queries searched together. */
   queryBatch: number;
+  /** Data-parallel training replicas (worker threads) for pretraining and fine-tuning: a number or 'auto'. */
+  workers?: 'auto' | number;
 }
 
 /** Defaults (small preset, 2 CPU cores). */
@@ -82,7 +84,7 @@ export function hcIds(cfg: LmiConfig, corpus: Corpus, embedding: EmbeddingKind =
 /** The initial model: `pretrainOnCorpus` on `cfg.data` (texts of the same corpus), or random init when 0 epochs. */
 export async function initialModel(cfg: LmiConfig, corpus: Corpus, settings: GenerativeSettings): Promise<GenerativeInit> {
   if (settings.pretrainEpochs > 0) {
-    const run = await pretrainOnCorpus(cfg, { epochs: settings.pretrainEpochs });
+    const run = await pretrainOnCorpus(cfg, { epochs: settings.pretrainEpochs, ...(settings.workers !== undefined ? { workers: settings.workers } : {}) });
     return { model: run.model, tokenizer: run.tokenizer, name: `T5 (d=${cfg.model.dModel}, ${cfg.model.numLayers}+${cfg.model.numDecoderLayers} layers) after ${settings.pretrainEpochs} span-corruption epochs on the corpus` };
   }
   const tokenizer = buildTokenizer(cfg.tokenizer, corpus.docs.map((d) => d.text));
@@ -116,6 +118,7 @@ export async function trainGenerative(
   const finetune = await finetuneIds(model, vocab, examples, special, {
     epochs: settings.epochs, batchSize: settings.batchSize, learningRate: settings.learningRate,
     maxInputLength: settings.maxInputLength, warmupSteps: Math.min(100, stepsPerEpoch), schedule: 'linear', seed,
+    ...(settings.workers !== undefined ? { workers: settings.workers } : {}),
   });
   const trie = IdTrie.from(ids.ids, { codebookSize: vocab.maxCodebookSize });
   return { model, vocab, trie, special, byId: docsById(ids.ids), finetune, seconds: (Date.now() - t0) / 1000 };

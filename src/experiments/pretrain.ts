@@ -30,6 +30,8 @@ export interface PretrainRunOptions {
   progress?: boolean;
   /** Called once on the freshly created model, before pretraining (e.g. GloVe-initialise its token embeddings). */
   init?: (model: T5, tokenizer: Tokenizer) => void;
+  /** Data-parallel replicas (worker threads): a number or 'auto' (the cores, on wasm/cpu). Default 1. */
+  workers?: 'auto' | number;
 }
 
 export interface PretrainRun {
@@ -72,6 +74,7 @@ export async function pretrainOnCorpus(cfg: LmiConfig, opts: PretrainRunOptions)
     schedule: 'linear',
     seed: cfg.seed,
     callbacks,
+    ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
     ...(out ? { checkpointDir: path.join(out, 'checkpoints'), checkpointEvery: stepsPerEpoch, resume: opts.resume } : {}),
   });
   if (out && opts.resume) writeTokenizer();

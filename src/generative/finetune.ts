@@ -9,6 +9,7 @@
 import { LmiError } from '../errors';
 import type { IdMatrix, Seq2SeqBatch, T5 } from '../model/t5';
 import { epochBatches, epochTimer } from '../train/epochs';
+import { t5ReplicaTask } from '../train/parallel/t5-replica';
 import { type StepInfo, Trainer, type TrainerCallback, type TrainerOptions } from '../train/trainer';
 import { type BeamHit, constrainedBeamSearch } from './beam-search';
 import type { IdVocab } from './id-tokens';
@@ -97,7 +98,8 @@ export async function finetuneIds(
   const { epochs: _e, batchSize: _b, maxInputLength: _m, callbacks, resume, totalSteps: _t, ...trainerOpts } = o;
   const trainer = new Trainer<Seq2SeqBatch>(
     model, (batch, ctx) => model.loss(batch, { training: true, rng: ctx.rng }),
-    { totalSteps, ...trainerOpts }, [timer, ...(callbacks ?? [])],
+    // replicaTask: `workers` > 1 trains data-parallel replicas of the same T5 (the loss is the plain seq2seq loss).
+    { totalSteps, replicaTask: t5ReplicaTask(model), ...trainerOpts }, [timer, ...(callbacks ?? [])],
   );
   try {
     const resumedFrom = resume && o.checkpointDir ? trainer.resume(o.checkpointDir) : undefined;

@@ -22,6 +22,9 @@ test('finetune rejects a missing or unknown task and a misplaced option with exi
   const misplaced = cli('finetune', '--task', 'retrieval', '--max-users', '10');
   assert.equal(misplaced.status, 2);
   assert.match(misplaced.stderr, /--max-users applies to/);
+  const workers = cli('finetune', '--task', 'retrieval', '--workers', '0');
+  assert.equal(workers.status, 2);
+  assert.match(workers.stderr, /--workers: must be "auto" or an integer ≥ 1, got "0"/);
 });
 
 test('idsFromIndex aligns an ID index to the task corpus by document id and names missing documents', () => {
