@@ -11,22 +11,17 @@
  * times: best of `--steps` (contention only adds time); medians and CPU time per step (all threads) are kept.
  * Writes bench/results/parallel.json (with the load average before and after).
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describeBackend, initBackend } from '../src/backend';
-import { type ModelConfig, preset } from '../src/config';
-import { Rng } from '../src/rng';
 import { T5, type Seq2SeqBatch } from '../src/model/t5';
 import { DataParallel } from '../src/train/parallel/engine';
 import { t5ReplicaTask } from '../src/train/parallel/t5-replica';
+import type { ModelConfig } from '../src/config';
 import { Trainer } from '../src/train/trainer';
+import { arg, runTorchPeers, t5StepShape } from './t5-step-setup';
 
-function arg(name: string, dflt: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : dflt;
-}
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 interface Row {
@@ -96,17 +91,10 @@ async function main(): Promise<void> {
   const backend = await initBackend();
   const steps = Number(arg('steps', '8'));
   const warmup = Number(arg('warmup', '2'));
-  const batch = Number(arg('batch', '32'));
-  const src = Number(arg('src-len', '64'));
-  const tgt = Number(arg('tgt-len', '64'));
-  const vocab = Number(arg('vocab', '8000'));
+  const shape = t5StepShape();
+  const { batch, src, tgt, vocab, cfg, data, tokens } = shape;
   const counts = arg('workers', '1,2').split(',').map(Number);
   const threads = arg('torch-threads', '1,2').split(',').map(Number);
-  const cfg: ModelConfig = { ...preset('small').model, vocabSize: vocab };
-  const rng = new Rng(1);
-  const ids = (rows: number, cols: number): number[][] => Array.from({ length: rows }, () => Array.from({ length: cols }, () => 2 + rng.int(vocab - 2)));
-  const data: Seq2SeqBatch = { inputIds: ids(batch, src), labels: ids(batch, tgt) };
-  const tokens = batch * (src + tgt);
   const loadBefore = os.loadavg();
   console.log(`backend: ${describeBackend(backend)}; ${os.cpus().length} cores; load ${loadBefore.map((x) => x.toFixed(2)).join(' ')}`);
 
@@ -114,23 +102,10 @@ async function main(): Promise<void> {
   for (const r of rows) {
     console.log(`tfjs ${backend.name}, ${r.replicas} replica(s): ${r.ms_per_step.toFixed(0)} ms/step (median ${r.ms_median.toFixed(0)}), ${r.tokens_per_s.toFixed(0)} tokens/s, ${r.cpu_ms_per_step.toFixed(0)} CPU-ms/step` + (r.start_ms !== undefined ? `; workers started in ${r.start_ms.toFixed(0)} ms` : ''));
   }
-  const peers: Record<string, unknown>[] = [];
-  if (!process.argv.includes('--no-peer')) {
-    for (const t of threads) {
-      const r = spawnSync(process.env.LMI_PEER_PYTHON ?? '/usr/bin/python3', [path.join(__dirname, 'peer', 'torch_t5.py'), '--threads', String(t), '--batch', String(batch), '--src-len', String(src), '--tgt-len', String(tgt), '--vocab', String(vocab), '--steps', String(steps), '--warmup', String(warmup)], { encoding: 'utf8' });
-      if (r.status !== 0) {
-        console.log(`pytorch peer (${t} threads) failed: ${(r.stderr || r.error?.message || '').split('\n').slice(-3).join(' ')}`);
-        continue;
-      }
-      const p = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { ms_all: number[] };
-      const ms = Math.min(...p.ms_all);
-      peers.push({ threads: t, ms_per_step: ms, ms_all: p.ms_all, tokens_per_s: tokens / (ms / 1000) });
-      console.log(`pytorch-cpu ${t} thread(s): ${ms.toFixed(0)} ms/step, ${(tokens / (ms / 1000)).toFixed(0)} tokens/s`);
-    }
-  }
+  const peers = runTorchPeers(shape, threads, steps, warmup);
   const base = rows.find((r) => r.replicas === 1);
   const best = rows.reduce((a, r) => (r.tokens_per_s > a.tokens_per_s ? r : a), rows[0]);
-  const bestPeer = peers.length ? Math.max(...peers.map((p) => p.tokens_per_s as number)) : undefined;
+  const bestPeer = peers.length ? Math.max(...peers.map((p) => p.tokens_per_s)) : undefined;
   const ratios = {
     speedup_over_1: Object.fromEntries(rows.map((r) => [String(r.replicas), base ? r.tokens_per_s / base.tokens_per_s : null])),
     best_over_best_pytorch: bestPeer ? best.tokens_per_s / bestPeer : null,

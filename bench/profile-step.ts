@@ -7,27 +7,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, initBackend } from '../src/backend';
-import { preset } from '../src/config';
-import { Rng } from '../src/rng';
 import { T5, type Seq2SeqBatch } from '../src/model/t5';
 import { Trainer } from '../src/train/trainer';
+import { arg, t5StepShape } from './t5-step-setup';
 
-function arg(name: string, dflt: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : dflt;
-}
 
 async function main(): Promise<void> {
   const info = await initBackend({ quiet: true });
-  const batch = Number(arg('batch', '32'));
-  const src = Number(arg('src-len', '64'));
-  const tgt = Number(arg('tgt-len', '64'));
-  const vocab = Number(arg('vocab', '8000'));
+  const { batch, src, tgt, vocab, cfg, data } = t5StepShape();
   const top = Number(arg('top', '25'));
-  const cfg = { ...preset('small').model, vocabSize: vocab };
-  const rng = new Rng(1);
-  const ids = (n: number, len: number) => Array.from({ length: n }, () => Array.from({ length: len }, () => 2 + rng.int(vocab - 2)));
-  const data: Seq2SeqBatch = { inputIds: ids(batch, src), labels: ids(batch, tgt) };
   const model = T5.create(cfg, { seed: 0 });
   const trainer = new Trainer<Seq2SeqBatch>(model, (b, ctx) => model.loss(b, { training: true, rng: ctx.rng }), { learningRate: 1e-3, weightDecay: 0.01, maxGradNorm: 1 });
   for (let i = 0; i < 2; i++) trainer.trainStep([data]);

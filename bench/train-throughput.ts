@@ -10,21 +10,16 @@
  * PyTorch-CPU tokens/s for the identical model and shapes (bench/peer/torch_t5.py), and both ratios. Writes
  * bench/results/train-throughput.json.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, initBackend } from '../src/backend';
-import { type ModelConfig, preset } from '../src/config';
-import { Rng } from '../src/rng';
 import { T5, type Seq2SeqBatch } from '../src/model/t5';
 import { Trainer } from '../src/train/trainer';
+import type { ModelConfig } from '../src/config';
+import { arg, runTorchPeers, t5StepShape } from './t5-step-setup';
 
-function arg(name: string, dflt: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : dflt;
-}
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Matmul FLOPs of one forward pass (2·m·n·k per product); a training step is 3× this. */
@@ -64,21 +59,15 @@ async function main(): Promise<void> {
   const backend = await initBackend();
   const steps = Number(arg('steps', '5'));
   const warmup = Number(arg('warmup', '2'));
-  const batch = Number(arg('batch', '32'));
-  const src = Number(arg('src-len', '64'));
-  const tgt = Number(arg('tgt-len', '64'));
-  const vocab = Number(arg('vocab', '8000'));
+  const shape = t5StepShape();
+  const { batch, src, tgt, vocab, cfg, data, tokens } = shape;
   const threads = arg('torch-threads', '1,2').split(',').map(Number);
-  const cfg: ModelConfig = { ...preset('small').model, vocabSize: vocab };
 
   const peak = matmulPeak();
   console.log(`backend: ${describeBackend(backend)}`);
   console.log(`matmul peak (1024³): ${peak.toFixed(1)} GFLOPS`);
 
   const model = T5.create(cfg, { seed: 0 });
-  const rng = new Rng(1);
-  const ids = (rows: number, cols: number): number[][] => Array.from({ length: rows }, () => Array.from({ length: cols }, () => 2 + rng.int(vocab - 2)));
-  const data: Seq2SeqBatch = { inputIds: ids(batch, src), labels: ids(batch, tgt) };
   const trainer = new Trainer<Seq2SeqBatch>(model, (b, ctx) => model.loss(b, { training: true, rng: ctx.rng }), { learningRate: 1e-3, weightDecay: 0.01, maxGradNorm: 1 });
   // On wasm, steps alternate between the SIMD attention kernel (default) and tfjs' own batched matMul
   // (LMI_SIMD_BMM=0), so the A/B comparison sees the same load.
@@ -98,29 +87,14 @@ async function main(): Promise<void> {
   if (ab) console.log(`tfjs ${backend.name} without the SIMD attention kernel (LMI_SIMD_BMM=0): ${Math.min(...timesNoSimd).toFixed(0)} ms/step`);
   // Best step: other processes share these 2 cores, and contention only ever adds time (the median is kept too).
   const ms = Math.min(...times);
-  const tokens = batch * (src + tgt);
   const flops = 3 * forwardFlops(cfg, batch, src, tgt);
   const tfjs = { ms_per_step: ms, ms_median: median(times), ms_all: times, tokens_per_s: tokens / (ms / 1000), effective_gflops: flops / (ms / 1000) / 1e9, ...(ab ? { ms_per_step_without_simd_kernel: Math.min(...timesNoSimd), simd_kernel_speedup: Math.min(...timesNoSimd) / ms } : {}) };
   console.log(`tfjs ${backend.name}: ${ms.toFixed(0)} ms/step, ${tfjs.tokens_per_s.toFixed(0)} tokens/s, ${tfjs.effective_gflops.toFixed(1)} GFLOPS effective (${((100 * tfjs.effective_gflops) / peak).toFixed(0)}% of peak)`);
   trainer.dispose();
   model.dispose();
 
-  const peers: Record<string, unknown>[] = [];
-  if (!process.argv.includes('--no-peer')) {
-    for (const t of threads) {
-      const r = spawnSync(process.env.LMI_PEER_PYTHON ?? '/usr/bin/python3', [path.join(__dirname, 'peer', 'torch_t5.py'), '--threads', String(t), '--batch', String(batch), '--src-len', String(src), '--tgt-len', String(tgt), '--vocab', String(vocab), '--steps', String(steps), '--warmup', String(warmup)], { encoding: 'utf8' });
-      if (r.status !== 0) {
-        console.log(`pytorch peer (${t} threads) failed: ${(r.stderr || r.error?.message || '').split('\n').slice(-3).join(' ')}`);
-        continue;
-      }
-      const p = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { tokens_per_s: number; ms_per_step: number; ms_all: number[] };
-      p.ms_per_step = Math.min(...p.ms_all);
-      p.tokens_per_s = tokens / (p.ms_per_step / 1000);
-      peers.push({ ...p, effective_gflops: flops / (p.ms_per_step / 1000) / 1e9 });
-      console.log(`pytorch-cpu ${t} thread(s): ${p.ms_per_step.toFixed(0)} ms/step, ${p.tokens_per_s.toFixed(0)} tokens/s`);
-    }
-  }
-  const best = peers.length ? Math.max(...peers.map((p) => p.tokens_per_s as number)) : undefined;
+  const peers = runTorchPeers(shape, threads, steps, warmup).map((p) => ({ ...p, effective_gflops: flops / (p.ms_per_step / 1000) / 1e9 }));
+  const best = peers.length ? Math.max(...peers.map((p) => p.tokens_per_s)) : undefined;
   const ratios = {
     effective_over_peak: tfjs.effective_gflops / peak,
     tokens_per_s_over_best_pytorch: best ? tfjs.tokens_per_s / best : null,
