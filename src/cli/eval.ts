@@ -3,10 +3,9 @@
  * config hash and code version in DIR/cache so a re-run is instant; `--fresh` recomputes.
  */
 import { parseArgs } from 'node:util';
-import { PRESETS, type PresetName } from '../config';
 import { LmiError } from '../errors';
 import { makeFigures } from '../experiments/figures';
-import type { Command } from './options';
+import { type Command, presetOption } from './options';
 
 /** Experiment ids per task (see `src/experiments/all.ts`). */
 export const EVAL_TASKS: Record<string, { experiments: string[]; what: string }> = {
@@ -34,7 +33,7 @@ ${Object.entries(EVAL_TASKS).map(([k, v]) => `  ${k}: ${v.what}`).join('\n')}`,
     });
     const task = values.task ? EVAL_TASKS[values.task] : undefined;
     if (!task) throw new LmiError(`eval: --task must be one of ${Object.keys(EVAL_TASKS).join(', ')}${values.task ? `, got "${values.task}"` : ''}`);
-    if (!PRESETS.includes(values.preset as PresetName)) throw new LmiError(`--preset: must be one of ${PRESETS.join(', ')}, got "${values.preset}"`);
-    await makeFigures({ preset: values.preset as PresetName, only: task.experiments, force: values.fresh, smoke: values.smoke, outDir: values.out });
+    const preset = presetOption(values.preset);
+    await makeFigures({ preset, only: task.experiments, force: values.fresh, smoke: values.smoke, outDir: values.out });
   },
 };

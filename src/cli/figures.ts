@@ -1,9 +1,7 @@
 /** `lmindexer figures`: run the experiments behind the paper's tables and figures. */
 import { parseArgs } from 'node:util';
-import { PRESETS, type PresetName } from '../config';
-import { LmiError } from '../errors';
 import { makeFigures } from '../experiments/figures';
-import type { Command } from './options';
+import { type Command, presetOption } from './options';
 
 export const figuresCommand: Command = {
   name: 'figures',
@@ -20,9 +18,9 @@ run the experiments behind the paper's tables/figures → DIR (default figures/)
         out: { type: 'string', default: 'figures' },
       },
     });
-    if (!PRESETS.includes(values.preset as PresetName)) throw new LmiError(`--preset: must be one of ${PRESETS.join(', ')}, got "${values.preset}"`);
+    const preset = presetOption(values.preset);
     await makeFigures({
-      preset: values.preset as PresetName,
+      preset,
       only: values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
       force: values.force,
       smoke: values.smoke,

@@ -1,5 +1,5 @@
 /** Option helpers shared by the commands: config from --config/--preset, integer options. */
-import { type DeepPartial, type LmiConfig, loadConfigFile, makeConfig, type PresetName } from '../config';
+import { type DeepPartial, type LmiConfig, loadConfigFile, makeConfig, PRESETS, type PresetName } from '../config';
 import { LmiError } from '../errors';
 
 /** Config from --config FILE (a partial config) or --preset, plus command-line overrides. */
@@ -24,6 +24,12 @@ export const CORPUS_OPTIONS = {
   preset: { type: 'string' },
   'max-docs': { type: 'string' },
 } as const;
+
+/** `--preset NAME` checked against the presets. */
+export function presetOption(v: string | undefined): PresetName {
+  if (!PRESETS.includes(v as PresetName)) throw new LmiError(`--preset: must be one of ${PRESETS.join(', ')}, got "${v}"`);
+  return v as PresetName;
+}
 
 /** `--workers N|auto` → the Trainer's data-parallel replicas (undefined when absent). */
 export function workersOption(v: string | undefined): 'auto' | number | undefined {
