@@ -11,14 +11,20 @@ import { tfidfSvdEmbeddings } from '../embeddings/index';
 import { encodeHcState } from '../quantize/hc-state';
 import { hcIndexWithTree } from '../quantize/hierarchical';
 import { type IdIndexManifest, saveIdIndex } from '../quantize/id-index';
+import { DEFAULT_RQVAE, rqVaeIndex, type RqVaeConfig } from '../quantize/rq-vae';
 import type { IndexerResult } from '../quantize/types';
 import { Rng } from '../rng';
 import { amiByPrefix, embedCorpus, type EmbeddingKind } from './id-quality';
 
 export { EMBEDDING_KINDS, type EmbeddingKind } from './id-quality';
 
-export type ClassicIndexer = 'hc';
-export const CLASSIC_INDEXERS: readonly ClassicIndexer[] = ['hc'];
+export type ClassicIndexer = 'hc' | 'rq-vae';
+export const CLASSIC_INDEXERS: readonly ClassicIndexer[] = ['hc', 'rq-vae'];
+
+/** rq-VAE settings matched to the HC ones of `cfg`: T = `hc.depth` codebooks of K = `hc.k` codes (+ collision position). */
+export function rqVaeConfigOf(cfg: LmiConfig): RqVaeConfig {
+  return { ...DEFAULT_RQVAE, levels: cfg.hc.depth, codebookSize: cfg.hc.k };
+}
 
 export interface BuildIndexResult {
   corpus: Corpus;
@@ -30,8 +36,8 @@ export interface BuildIndexResult {
 }
 
 /**
- * Load `cfg.data`, embed, index, optionally save to `outDir`. With TF-IDF the fitted state (TF-IDF + SVD + centroid
- * tree, `src/quantize/hc-state.ts`) is saved too, so `lmindexer add` can place unseen documents.
+ * Load `cfg.data`, embed, index, optionally save to `outDir`. With HC on TF-IDF the fitted state (TF-IDF + SVD +
+ * centroid tree, `src/quantize/hc-state.ts`) is saved too, so `lmindexer add` can place unseen documents.
  */
 export function buildIndex(cfg: LmiConfig, opts: { indexer?: ClassicIndexer; embedding?: EmbeddingKind; outDir?: string; corpus?: Corpus } = {}): BuildIndexResult {
   const t0 = Date.now();
@@ -44,9 +50,16 @@ export function buildIndex(cfg: LmiConfig, opts: { indexer?: ClassicIndexer; emb
   // Same draws as embedCorpus (embedTfidf is tfidfSvdEmbeddings on cfg.embedding), keeping the fitted models.
   const fitted = embedding === 'tfidf' ? tfidfSvdEmbeddings(corpus.docs.map((d) => d.text), cfg.embedding, rng.fork()) : undefined;
   const emb = fitted ?? embedCorpus(corpus, embedding, cfg, rng.fork());
-  const { result, tree } = hcIndexWithTree(emb, cfg.hc, cfg.kmeans, rng.fork());
+  let result: IndexerResult;
+  let extraFiles: Record<string, string | Uint8Array> | undefined;
+  if (indexer === 'hc') {
+    const hc = hcIndexWithTree(emb, cfg.hc, cfg.kmeans, rng.fork());
+    result = hc.result;
+    extraFiles = fitted ? encodeHcState({ embedding: { kind: 'tfidf', tfidf: fitted.tfidf, svd: fitted.svd }, tree: hc.tree }) : undefined;
+  } else {
+    result = rqVaeIndex(emb, rqVaeConfigOf(cfg), cfg.kmeans, rng.fork());
+  }
   result.meta = { ...result.meta, embedding };
-  const extraFiles = fitted ? encodeHcState({ embedding: { kind: 'tfidf', tfidf: fitted.tfidf, svd: fitted.svd }, tree }) : undefined;
   const keys = corpus.labelKeys.filter((k) => /^level[12]$/.test(k));
   const amiRows = amiByPrefix(corpus, result.ids, keys, 1);
   const ami = Object.fromEntries(keys.map((k) => [k, amiRows[k][0]]));

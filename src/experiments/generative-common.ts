@@ -15,7 +15,7 @@ import { T5 } from '../model/t5';
 import { Rng } from '../rng';
 import { buildTokenizer } from '../text/index';
 import type { Tokenizer } from '../text/tokenizer';
-import { buildIndex } from './build-index';
+import { buildIndex, type ClassicIndexer } from './build-index';
 import type { EmbeddingKind } from './id-quality';
 import { pretrainOnCorpus } from './pretrain';
 
@@ -72,13 +72,17 @@ export interface GenerativeInit {
   name: string;
 }
 
-/** HC IDs on an embedding of `corpus` (must be the corpus `cfg.data` loads). */
-export function hcIds(cfg: LmiConfig, corpus: Corpus, embedding: EmbeddingKind = 'tfidf'): IdSource {
-  const built = buildIndex(cfg, { indexer: 'hc', embedding });
+/**
+ * IDs of a classic indexer (HC by default, or rq-VAE with T = `hc.depth`, K = `hc.k`) on an embedding of `corpus`
+ * (must be the corpus `cfg.data` loads).
+ */
+export function hcIds(cfg: LmiConfig, corpus: Corpus, embedding: EmbeddingKind = 'tfidf', indexer: ClassicIndexer = 'hc'): IdSource {
+  const built = buildIndex(cfg, { indexer, embedding });
   if (built.corpus.docs.length !== corpus.docs.length || built.corpus.docs.some((d, i) => d.id !== corpus.docs[i].id)) {
     throw new LmiError('hcIds: buildIndex loaded a different corpus than the task; pass the corpus cfg.data loads');
   }
-  return { name: `HC (${embedding === 'tfidf' ? 'TF-IDF+SVD' : 'GloVe'}), k=${cfg.hc.k}, depth ${cfg.hc.depth} + collision position`, ids: built.result.ids, codebookSizes: built.result.codebookSizes };
+  const name = indexer === 'hc' ? 'HC' : 'rq-VAE';
+  return { name: `${name} (${embedding === 'tfidf' ? 'TF-IDF+SVD' : 'GloVe'}), k=${cfg.hc.k}, depth ${cfg.hc.depth} + collision position`, ids: built.result.ids, codebookSizes: built.result.codebookSizes };
 }
 
 /** The initial model: `pretrainOnCorpus` on `cfg.data` (texts of the same corpus), or random init when 0 epochs. */

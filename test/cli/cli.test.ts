@@ -31,6 +31,23 @@ test('index → explore on the synthetic corpus writes an ID index and an explor
   assert.ok(!/src="https?:/.test(html), 'explorer page must not load anything from the network');
 });
 
+test('index --indexer rq-vae writes unique IDs of depth + 1 positions that feed a generative task', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lmi-cli-'));
+  const out = path.join(dir, 'idx');
+  const cfg = path.join(dir, 'exp.json');
+  fs.writeFileSync(cfg, JSON.stringify({ data: { synthetic: { numDocs: 300 } }, hc: { k: 6, depth: 2 } }));
+  const r = cli('index', '--corpus', 'synthetic', '--out', out, '--config', cfg, '--indexer', 'rq-vae');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /indexed 300 documents of synthetic with rq-vae on tfidf/);
+  const rows = fs.readFileSync(path.join(out, 'ids.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+  const ids = rows.map((r) => r.slice(1).join(','));
+  assert.equal(new Set(ids).size, 300, 'the collision position makes every rq-VAE ID unique');
+  assert.ok(rows.every((r) => r.length - 1 >= 3), 'depth 2 + collision position');
+  const manifest = JSON.parse(fs.readFileSync(path.join(out, 'index.json'), 'utf8')) as { indexer: string; codebookSizes: number[] };
+  assert.equal(manifest.indexer, 'rq-vae-tfidf');
+  assert.deepEqual(manifest.codebookSizes.slice(0, 2), [6, 6]);
+});
+
 const bad: [string, string[], RegExp][] = [
   ['unknown command', ['frobnicate'], /unknown command "frobnicate"/],
   ['missing --corpus', ['index', '--out', '/tmp/x'], /--corpus is required/],
