@@ -50,6 +50,23 @@ export const ABLATION_SMOKE_SETTINGS: AblationSettings = {
   ...ABLATION_SETTINGS, numDocs: 64, maxLength: 16, encoderWarmupEpochs: 1, diagnosticsEvery: 1, probeDocs: 32,
 };
 
+/**
+ * Tables 4 and 15 on real text (issue 6): Scientific, 2,000 documents, K = 32, two positions, AMI vs level2 then the
+ * full category path. Only the variants those tables need run here (see SCIENTIFIC_ABLATION_VARIANTS).
+ */
+export const SCIENTIFIC_ABLATION_SETTINGS: AblationSettings = {
+  corpus: 'scientific', numDocs: 2000, codebookSize: 32, idLength: 2, maxLength: 32,
+  reconWarmupEpochs: 1, encoderWarmupEpochs: 1, jointEpochs: 1, diagnosticsEvery: 16, probeDocs: 128, labelKeys: ['level2', 'path'],
+};
+
+/** Smoke sizes of the Scientific study. */
+export const SCIENTIFIC_ABLATION_SMOKE_SETTINGS: AblationSettings = {
+  ...SCIENTIFIC_ABLATION_SETTINGS, numDocs: 96, codebookSize: 8, maxLength: 16, diagnosticsEvery: 2, probeDocs: 32,
+};
+
+/** Table 15 (with / without commitment) and Table 4 (reconstructor depth). */
+export const SCIENTIFIC_ABLATION_VARIANTS = ['full', 'no-commitment', 'recon-1', 'recon-2', 'recon-3'];
+
 /** One variant: overrides on top of the full recipe. */
 export interface AblationVariant {
   key: string;

@@ -2,7 +2,7 @@
 import type { GenerativeSettings } from './generative-common';
 import { idInspection } from './id-inspection';
 import { initStudy } from './init-study';
-import { lmindexerAblations } from './ablations';
+import { lmindexerAblations, lmindexerAblationsScientific } from './ablations';
 import { lmindexerSynthetic } from './lmindexer-study';
 import { pretrainExperiment } from './pretrain';
 import { quickstart } from './quickstart';
@@ -29,6 +29,7 @@ export const ALL_EXPERIMENTS: readonly Experiment[] = [
   pretrainExperiment,
   lmindexerSynthetic,
   lmindexerAblations,
+  lmindexerAblationsScientific,
   initStudy,
   { ...table5, run: (cfg: LmiConfig, o: RunOptions) => runTable5(cfg, { ...o, ...budget(o) }) },
   { ...table3, run: (cfg: LmiConfig, o: RunOptions) => runTable3(cfg, { ...o, ...budget(o), ...(o.smoke ? {} : { maxUsers: FIGURES_MAX_USERS }) }) },

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { makeConfig } from '../../src/config';
 import { LmiError } from '../../src/errors';
 import { ABLATION_SMOKE_SETTINGS, codeCounts, curveFromDiagnostics, runAblations } from '../../src/experiments/ablation-runs';
-import { ablationResult, lmindexerAblations, PAPER_TABLE15, stagePlanTable } from '../../src/experiments/ablations';
+import { ablationResult, lmindexerAblations, lmindexerAblationsScientific, PAPER_TABLE15, stagePlanTable } from '../../src/experiments/ablations';
+import { dataDir } from '../../src/data/paths';
 import { ALL_EXPERIMENTS } from '../../src/experiments/all';
 
 test('curveFromDiagnostics places every eval row on the global optimizer-step axis', () => {
@@ -85,4 +86,18 @@ test('ablation runs (smoke): stages, curves, Table 15 and Table 4 are consistent
   const ppl = (res.figures[1].data as { name: string; y: (number | null)[] }[]).find((d) => d.name === 'full')!;
   assert.ok(ppl.y.includes(null), 'the perplexity line breaks between positions and over warm-ups');
   assert.ok(ppl.y.some((v) => v !== null && v > 1), 'and has measured points');
+});
+
+test('Tables 4 and 15 on Scientific (smoke): only their variants run, tables carry the corpus name, orderings not run are dropped', { timeout: 300_000 }, async (t) => {
+  if (!dataDir()) return t.skip('needs ../shared/data (Scientific)');
+  process.env.LMI_QUIET = '1';
+  const res = await lmindexerAblationsScientific.run(makeConfig({ preset: 'small' }), { smoke: true });
+  assert.deepEqual(res.tables.map((x) => x.id), ['table15-commitment-scientific', 'table4-reconstructor-scientific', 'ablation-orderings-scientific', 'ablation-summary-scientific']);
+  const summary = res.tables[3];
+  assert.deepEqual(summary.rows.slice(0, 5).map((r) => r[0]), ['full', 'w/o commitment', 'reconstructor 1 layer', 'reconstructor 2 layers', 'reconstructor 3 layers']);
+  const t4 = res.tables[1];
+  assert.ok(t4.rows.every((r) => typeof r[4] === 'number' && (r[4] as number) <= 1), 'AMI measured for every depth');
+  const orders = res.tables[2];
+  assert.ok(orders.rows.length >= 5 && orders.rows.every((r) => r[4] === 'yes' || String(r[4]).startsWith('no')), 'only the checks whose variants ran');
+  assert.match(res.meta.data, /Scientific/);
 });
