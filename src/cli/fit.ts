@@ -11,15 +11,16 @@ import { LmiError } from '../errors';
 import { LMIndexer } from '../indexer/lmindexer';
 import { saveIdIndex } from '../quantize/id-index';
 import { Rng } from '../rng';
-import { type Command, CORPUS_OPTIONS, corpusConfig, intOption } from './options';
+import { type Command, CORPUS_OPTIONS, corpusConfig, intOption, workersOption } from './options';
 
 export const fitCommand: Command = {
   name: 'fit',
-  usage: `--corpus NAME --out DIR [--run DIR] [--resume] [--checkpoint-every N] [--config FILE] [--preset small|paper]
-[--max-docs N]
+  usage: `--corpus NAME --out DIR [--run DIR] [--resume] [--checkpoint-every N] [--workers N|auto] [--config FILE]
+[--preset small|paper] [--max-docs N]
 learn LMIndexer semantic IDs (progressive training, Section 3) and save an ID index folder;
 --run DIR (new, or with --resume) keeps stage checkpoints (every N optimizer steps inside a stage, default 200)
-so --resume continues a killed run exactly`,
+so --resume continues a killed run exactly (also with another --workers);
+--workers trains each stage with N data-parallel replicas (auto = one per core on wasm/cpu; default 1)`,
   async run(args) {
     const { values } = parseArgs({
       args,
@@ -28,6 +29,7 @@ so --resume continues a killed run exactly`,
         run: { type: 'string' },
         resume: { type: 'boolean', default: false },
         'checkpoint-every': { type: 'string' },
+        workers: { type: 'string' },
       },
     });
     if (!values.corpus) throw new LmiError('fit: --corpus is required (e.g. --corpus scientific)');
@@ -36,6 +38,7 @@ so --resume continues a killed run exactly`,
     const checkpointEvery = intOption('checkpoint-every', values['checkpoint-every']);
     if (checkpointEvery !== undefined && !values.run) throw new LmiError('fit: --checkpoint-every needs --run DIR (where the checkpoints go)');
     if (checkpointEvery === 0) throw new LmiError('--checkpoint-every: must be at least 1 (optimizer steps between checkpoints)');
+    const workers = workersOption(values.workers);
     const cfg = corpusConfig(values);
     const info = await initBackend();
     const t0 = Date.now();
@@ -48,7 +51,10 @@ so --resume continues a killed run exactly`,
     if (values.run && !values.resume) checkFreshRunFolder(values.run);
     if (values.run) checkSameCorpus(values.run, corpus, values.resume);
     try {
-      const result = await lmi.fit(corpus, { dir: values.run, resume: values.resume, checkpointEvery, log: values.run ? path.join(values.run, 'diagnostics.jsonl') : undefined });
+      const result = await lmi.fit(corpus, {
+        dir: values.run, resume: values.resume, checkpointEvery, log: values.run ? path.join(values.run, 'diagnostics.jsonl') : undefined,
+        ...(workers !== undefined ? { workers } : {}),
+      });
       saveIdIndex(values.out, { corpus, result, indexer: 'lmindexer', config: cfg });
       lmi.save(path.join(values.out, 'model'));
       process.stdout.write(

@@ -22,20 +22,21 @@ import { IdVocab, withIdTokens } from '../generative/id-tokens';
 import { type CodebookOptions, argmaxCodes, codebookLogits } from '../quantize/codebook';
 import { appendCollisionPosition, collisionStats } from '../quantize/collisions';
 import { kmeans } from '../quantize/kmeans';
-import { quantizeStraightThrough } from '../quantize/straight-through';
 import type { IndexerResult } from '../quantize/types';
 import { Rng } from '../rng';
 import { type EncodedBatch, buildTokenizer, encodeBatch, loadTokenizer } from '../text/index';
 import type { Tokenizer } from '../text/tokenizer';
+import { DataParallel } from '../train/parallel/engine';
 import { type StepContext, Trainer } from '../train/trainer';
 import { batchOrder, batchesPerEpoch, docBatch, hintBatch } from './batches';
 import { DiagnosticsLog, changedShare, codesOf, corpusHidden, positionStats, tokenScores } from './diagnostics';
 import { type GloveInitReport, initEmbeddingsFromGlove } from './glove-init';
-import { contrastiveLoss, earlierIdCrossEntropy, reconstructionLoss } from './losses';
 import { type LMIndexerOptions, hintRatioAt, lmIndexerOptions } from './options';
 import { type Stage, checkSamePlan, readState, runStages, stageName, stagePlan, writeState } from './progressive';
 import { Reconstructor } from './reconstructor';
+import { indexerReplicaTask } from './replica';
 import { SemanticEncoder } from './semantic-encoder';
+import { type StageBatch, type StageModel, codebookOptions, indexerParams, stageBatch, stageLoss, stageParams } from './stage-loss';
 
 export interface FitOptions {
   /** Run directory: stage-boundary state, in-stage Trainer checkpoints (needed for `resume`). */
@@ -54,6 +55,13 @@ export interface FitOptions {
   onStageEnd?: (stage: Stage, name: string, indexer: LMIndexer) => void;
   /** Stop after this many stages (tests of resume). */
   stopAfterStages?: number;
+  /**
+   * Data-parallel replicas for the training stages (main thread + worker threads, src/train/parallel; replica.ts):
+   * a number, or 'auto' = the machine's cores on wasm/cpu. Default 1. With > 1 the contrastive loss (Eq 9) takes its
+   * in-batch negatives within each replica's shard; the other terms average to the whole batch's gradient. A step
+   * row's `loss` is the whole step's; its terms (recon, contrastive, …) are those of the main thread's shard.
+   */
+  workers?: 'auto' | number;
   /**
    * Start the semantic encoder from this T5 (e.g. corpus span-corruption pretraining, `model/pretrain.ts`) and use its
    * tokenizer: every parameter is copied, the T·K ID rows are appended at random (`withIdTokens`). The model's shapes
@@ -89,7 +97,7 @@ export class LMIndexer {
   }
 
   private get cb(): CodebookOptions {
-    return { similarity: this.options.similarity, temperature: this.options.temperature };
+    return codebookOptions(this.options);
   }
 
   /** Build tokenizer, encoder, reconstructor and codebooks (random). */
@@ -120,22 +128,15 @@ export class LMIndexer {
 
   /** All variables by a stable name (save/load, checkpoints). */
   allParams(): Map<string, tf.Variable> {
-    const out = new Map<string, tf.Variable>();
-    for (const [n, v] of this.encoder!.params) out.set(`t5/${n}`, v);
-    for (const [n, v] of this.reconstructor!.params) out.set(`reconstructor/${n}`, v);
-    this.codebooks.forEach((v, p) => out.set(`codebook/${p}`, v));
-    return out;
+    return indexerParams(this.encoder!, this.reconstructor!, this.codebooks);
   }
 
-  private stageParams(stage: Stage): Map<string, tf.Variable> {
-    const all = this.allParams();
-    const keep = (n: string): boolean => {
-      if (n.startsWith('reconstructor/')) return true;
-      if (stage.kind === 'recon-warmup') return false;
-      if (n.startsWith('t5/')) return true;
-      return stage.kind === 'joint' && n === `codebook/${stage.position}`;
+  /** What the stage loss reads (stage-loss.ts). */
+  private stageModel(): StageModel {
+    return {
+      encoder: this.encoder!, reconstructor: this.reconstructor!, codebooks: this.codebooks, corpus: this.corpus!, codes: this.codes,
+      options: this.options, maskId: this.tokenizer!.maskId,
     };
-    return new Map([...all].filter(([n]) => keep(n)));
   }
 
   /**
@@ -217,21 +218,24 @@ export class LMIndexer {
     }
     const perEpoch = batchesPerEpoch(N, o.batchSize);
     const steps = stage.epochs * perEpoch;
-    const params = this.stageParams(stage);
+    const params = stageParams(this.allParams(), stage);
     const lr = stage.kind === 'joint' ? o.jointLearningRate : o.learningRate;
     const stageSeed = (o.seed * 7919 + index * 104729) >>> 0;
     const dir = opts.dir ? path.join(opts.dir, 'stages', stageName(stage, index)) : undefined;
-    const trainer = new Trainer({ params }, (docs: number[], ctx: StepContext) => this.loss(stage, docs, ctx), {
+    const parallel = opts.workers !== undefined && opts.workers !== 1;
+    const trainer: Trainer<StageBatch> = new Trainer({ params }, (batch: StageBatch, ctx: StepContext) => this.loss(stage, batch, ctx), {
       learningRate: lr, schedule: 'constant', weightDecay: o.weightDecay, seed: stageSeed, maxGradNorm: 1,
       checkpointDir: dir, checkpointEvery: dir ? opts.checkpointEvery ?? 200 : 0,
       noDecay: (n) => /layer_norm|codebook|position/.test(n),
+      ...(parallel ? { workers: opts.workers, replicaTask: indexerReplicaTask(this.stageModel(), stage) } : {}),
     }, [{
-      onStepEnd: (info) => {
+      onStepEnd: async (info) => {
         this.diagnostics.write({ kind: 'step', stage: stageName(stage, index), position: p + 1, step: info.step, loss: info.loss, ...this.lastLoss, lr: info.lr, gradNorm: info.gradNorm, ms: info.ms, numTensors: tf.memory().numTensors });
         const every = o.diagnosticsEvery > 0 ? o.diagnosticsEvery : perEpoch;
         if (info.step % every === 0 || info.step === steps) {
           this.evaluate(stage, index, info.step);
-          if (stage.kind === 'joint' && o.deadCodeReseed) this.reseedDeadCodes(p, info.step);
+          // A reseeded codebook is copied into the worker replicas before the next step.
+          if (stage.kind === 'joint' && o.deadCodeReseed && this.reseedDeadCodes(p, info.step)) await DataParallel.of(trainer)?.sync();
           const last = this.diagnostics.rows[this.diagnostics.rows.length - 1];
           say(`lmindexer: ${stageName(stage, index)} step ${info.step}/${steps} loss ${info.loss.toFixed(3)} ${fmt(last)}`);
         }
@@ -239,61 +243,17 @@ export class LMIndexer {
     }]);
     try {
       if (dir && opts.resume && fs.existsSync(dir)) trainer.resume(dir);
-      await trainer.fit((k) => batchOrder(N, o.batchSize, stageSeed, k, (s) => new Rng(s)), { steps });
+      await trainer.fit((k) => stageBatch(this.corpus!, batchOrder(N, o.batchSize, stageSeed, k, (s) => new Rng(s)), o, p), { steps });
     } finally {
       trainer.dispose();
     }
   }
 
-  /** Eq 11 (joint), Eq 13 (encoder warm-up) or Eq 12 (reconstructor warm-up) on one batch. */
-  private loss(stage: Stage, docs: number[], ctx: StepContext): tf.Scalar {
-    const o = this.options;
-    const enc = this.encoder!;
-    const batch = docBatch(this.corpus!, docs);
-    const p = stage.position;
-    const w = enc.tokenEmbeddings();
-    const hints = hintBatch(batch, hintRatioAt(o, Math.max(0, p)), this.tokenizer!.maskId, ctx.rng);
-    if (stage.kind === 'recon-warmup') {
-      const z = this.reconstructor!.forward([], hints, w);
-      const l = reconstructionLoss(z, w, hints.targetRows, hints.targets);
-      this.lastLoss = { recon: l.dataSync()[0] };
-      return l;
-    }
-    const prefix = this.codes.slice(0, p).map((c) => docs.map((d) => c[d]));
-    const h3 = enc.hidden(batch.ids, prefix, p, { training: true, rng: ctx.rng });
-    const B = docs.length;
-    const d = enc.dModel;
-    const hAt = (j: number): tf.Tensor2D => tf.reshape(tf.slice(h3, [0, j, 0], [B, 1, d]), [B, d]);
-    const reps: tf.Tensor2D[] = prefix.map((c, j) => gatherRows(this.codebooks[j] as tf.Variable<tf.Rank.R2>, c));
-    const ht = hAt(p);
-    let codesNow: Int32Array | undefined;
-    if (stage.kind === 'encoder-warmup') reps.push(ht);
-    else {
-      const q = quantizeStraightThrough(ht, this.codebooks[p] as tf.Variable<tf.Rank.R2>, this.cb);
-      reps.push(q.quantized);
-      codesNow = q.ids;
-    }
-    const z = this.reconstructor!.forward(reps, hints, w);
-    const recon = reconstructionLoss(z, w, hints.targetRows, hints.targets);
-    let total: tf.Scalar = recon;
-    const parts: Record<string, number> = { recon: recon.dataSync()[0] };
-    if (o.contrastive && o.contrastiveWeight > 0) {
-      const groups = docs.map((_, b) => prefix.map((c) => c[b]).join(','));
-      const c = contrastiveLoss(ht, groups, o.contrastiveTemperature);
-      parts.contrastive = c.dataSync()[0];
-      total = tf.add(total, tf.mul(c, o.contrastiveWeight));
-    }
-    if (o.commitment && o.commitmentWeight > 0 && p > 0) {
-      const logits = prefix.map((_, j) => codebookLogits(hAt(j), this.codebooks[j] as tf.Variable<tf.Rank.R2>, this.cb));
-      const c = earlierIdCrossEntropy(logits, prefix);
-      parts.commitment = c.dataSync()[0];
-      total = tf.add(total, tf.mul(c, o.commitmentWeight));
-    }
-    if (codesNow) {
-      parts.batchCodesUsed = new Set(codesNow).size;
-    }
+  /** Eq 11 / 13 / 12 on one batch or shard (stage-loss.ts); keeps its terms for the step's diagnostics row. */
+  private loss(stage: Stage, batch: StageBatch, ctx: StepContext): tf.Scalar {
+    const { loss, parts } = stageLoss(this.stageModel(), stage, batch, ctx);
     this.lastLoss = parts;
-    return total;
+    return loss;
   }
 
   /** Eq 13: codebook p ← k-means of {h_p} (spherical, matching the cosine look-up), scaled to the mean ‖h‖. */
@@ -388,14 +348,14 @@ export class LMIndexer {
     return { reconAccuracy: s.accuracy, reconMacroF1: s.macroF1 };
   }
 
-  /** Optional collapse guard (not in the paper): unused codes of position p get random h rows. */
-  private reseedDeadCodes(p: number, step: number): void {
+  /** Optional collapse guard (not in the paper): unused codes of position p get random h rows. True if any did. */
+  private reseedDeadCodes(p: number, step: number): boolean {
     const cur = this.previous.get(p);
-    if (!cur) return;
+    if (!cur) return false;
     const used = new Set(cur);
     const K = this.options.codebookSize;
     const dead = Array.from({ length: K }, (_, j) => j).filter((j) => !used.has(j));
-    if (!dead.length) return;
+    if (!dead.length) return false;
     const N = this.corpus!.batchSize;
     const d = this.encoder!.dModel;
     const h = corpusHidden(this.encoder!, this.corpus!, Array.from({ length: N }, (_, i) => i), this.codes, p)[p];
@@ -407,6 +367,7 @@ export class LMIndexer {
     }
     tf.tidy(() => this.codebooks[p].assign(tf.tensor2d(table, [K, d])));
     this.diagnostics.write({ kind: 'reseed', position: p + 1, step, reseeded: dead.length });
+    return true;
   }
 
   /**

@@ -39,6 +39,9 @@ function bootstrap(): string {
   return `${register} require(${JSON.stringify(file)});`;
 }
 
+/** The running engine of each Trainer (for `DataParallel.of`). */
+const running = new WeakMap<object, DataParallel<unknown>>();
+
 export class DataParallel<B> {
   private gen = 0;
   private failure?: Error;
@@ -68,6 +71,14 @@ export class DataParallel<B> {
     const o = trainer.options;
     const n = resolveWorkers(o.workers, { multiThreaded: backendInfo()?.multiThreaded ?? tf.getBackend() === 'tensorflow', hasTask: !!o.replicaTask });
     return n > 1 ? DataParallel.start(trainer, n, o.replicaTask!) : undefined;
+  }
+
+  /**
+   * The engine running `trainer.fit`'s steps, if any: a callback that changes the main thread's weights between
+   * steps (e.g. re-seeding codes) calls its `sync()` so the workers see them.
+   */
+  static of<B>(trainer: Trainer<B>): DataParallel<B> | undefined {
+    return running.get(trainer) as DataParallel<B> | undefined;
   }
 
   /** Spawn `count − 1` workers, build their replicas and copy the trainer's weights and optimizer state into them. */
@@ -104,6 +115,7 @@ export class DataParallel<B> {
       await dp.close();
       throw e;
     }
+    running.set(trainer, dp as DataParallel<unknown>);
     return dp;
   }
 
@@ -214,6 +226,7 @@ export class DataParallel<B> {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    if (running.get(this.trainer) === (this as DataParallel<unknown>)) running.delete(this.trainer);
     Atomics.store(this.ctrl, ABORT, 1);
     Atomics.notify(this.ctrl, ARRIVED);
     Atomics.notify(this.ctrl, REDUCED);
