@@ -11,7 +11,7 @@ import { type Command, presetOption } from './options';
 export const EVAL_TASKS: Record<string, { experiments: string[]; what: string }> = {
   'id-quality': { experiments: ['table1', 'id-inspection', 'lmindexer-synthetic', 'lmindexer-ablations', 'lmindexer-ablations-scientific', 'init-study'], what: 'Tables 1, 4, 12, 15 (4 and 15 also on Scientific), Figures 3, 4, 6, the initialisation study' },
   rec: { experiments: ['table2'], what: 'Table 2 (next-item recommendation)' },
-  search: { experiments: ['table3'], what: 'Tables 3 and 13 (product search, latency)' },
+  search: { experiments: ['table3', 'table14'], what: 'Tables 3, 13 and 14 (product search, latency, zero-shot items)' },
   retrieval: { experiments: ['table5'], what: 'Table 5 (document retrieval)' },
 };
 

@@ -82,6 +82,9 @@ export interface RqVaeOptions {
   /** Called after every epoch. */
   onEpoch?: (log: RqVaeEpochLog) => void;
   kmeans?: KMeansOptions;
+  /** Called once after training, before the model is disposed, with the trained encoder + codebooks as a function
+   *  from already-scaled rows (n × dim, see `scaleInput`) to their T codes (n × T, row-major); rq-vae-assign.ts. */
+  onTrained?: (encode: (scaled: Float32Array, n: number) => Int32Array) => void;
 }
 
 interface Mlp {
@@ -251,6 +254,7 @@ export function rqVaeIndex(emb: DenseMatrix, cfg: RqVaeConfig, kmeansCfg: KMeans
       history.push(log);
       opts.onEpoch?.(log);
     }
+    opts.onTrained?.((rows, m) => encodeResidual({ data: encodeAll(model, rows, m, dim), n: m, dim: L }, model.codebooks.map((c) => Float32Array.from(c.dataSync())), K).codes);
     return finish(model, x, n, dim, cfg, kmeansCfg, history, t0);
   } finally {
     optimizer.dispose();
