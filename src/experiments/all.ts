@@ -15,10 +15,12 @@ import { runTable14, table14 } from './table14';
 import type { LmiConfig } from '../config';
 
 /**
- * Fine-tuning budget of the generative tables inside `make figures` on 2 CPU cores (≈ 20 min each): fewer epochs
- * and users than the experiments' own defaults. Run `bench/generative.ts` for longer runs.
+ * Fine-tuning budget of the generative tables inside `make figures` on 2 CPU cores: fewer epochs and users than the
+ * experiments' own defaults, pretraining and fine-tuning data-parallel over one replica per core ('auto': 1 on
+ * tfjs-node, which threads natively). Measured on a fresh clone with one worker: Table 2 1,372 s, Table 5 867 s,
+ * Table 3 446 s. Run `bench/generative.ts` for longer runs.
  */
-export const FIGURES_GENERATIVE_BUDGET: Partial<GenerativeSettings> = { pretrainEpochs: 1, epochs: 3 };
+export const FIGURES_GENERATIVE_BUDGET: Partial<GenerativeSettings> = { pretrainEpochs: 1, epochs: 3, workers: 'auto' };
 const FIGURES_MAX_USERS = 1000;
 
 const budget = (o: RunOptions) => (o.smoke ? {} : { settings: FIGURES_GENERATIVE_BUDGET });

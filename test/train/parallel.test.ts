@@ -168,3 +168,22 @@ test('a failing worker rejects fit with its message and leaves no thread behind'
   bad.dispose();
   model.dispose();
 });
+
+test('a replica module that is not a file (tslab compiles in memory) → 1 worker with a one-line notice, no hang', async () => {
+  await initBackend({ quiet: true });
+  const model = T5.create(CFG, { seed: 3 });
+  const task = { ...t5ReplicaTask(model), module: path.join(os.tmpdir(), 'lmi-not-on-disk', 't5-replica.js') };
+  const said: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((s: string | Uint8Array) => { said.push(String(s)); return true; }) as typeof process.stderr.write;
+  const trainer = new Trainer<Seq2SeqBatch>(model, lossOf(model), { workers: 2, replicaTask: task });
+  try {
+    await trainer.fit((i) => ragged(i), { steps: 2 });
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.equal(trainer.step, 2, 'trained in the main thread');
+  assert.equal(said.filter((l) => /not a file on disk.*training with 1 worker instead of 2/.test(l)).length, 1);
+  trainer.dispose();
+  model.dispose();
+});

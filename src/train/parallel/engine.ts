@@ -42,6 +42,13 @@ function bootstrap(): string {
 /** The running engine of each Trainer (for `DataParallel.of`). */
 const running = new WeakMap<object, DataParallel<unknown>>();
 
+const warned = new Set<string>();
+function warnOnce(line: string): void {
+  if (warned.has(line)) return;
+  warned.add(line);
+  process.stderr.write(line);
+}
+
 export class DataParallel<B> {
   private gen = 0;
   private failure?: Error;
@@ -70,7 +77,13 @@ export class DataParallel<B> {
   static async forTrainer<B>(trainer: Trainer<B>): Promise<DataParallel<B> | undefined> {
     const o = trainer.options;
     const n = resolveWorkers(o.workers, { multiThreaded: backendInfo()?.multiThreaded ?? tf.getBackend() === 'tensorflow', hasTask: !!o.replicaTask });
-    return n > 1 ? DataParallel.start(trainer, n, o.replicaTask!) : undefined;
+    if (n <= 1) return undefined;
+    if (!fs.existsSync(o.replicaTask!.module)) {
+      // tslab (and other in-memory compilers) run modules that are not files, so no worker could load the replica.
+      warnOnce(`[lmindexer] parallel: ${path.basename(o.replicaTask!.module)} is not a file on disk (compiled in memory, e.g. in a tslab notebook): training with 1 worker instead of ${n}\n`);
+      return undefined;
+    }
+    return DataParallel.start(trainer, n, o.replicaTask!);
   }
 
   /**
