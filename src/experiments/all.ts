@@ -12,6 +12,7 @@ import { runTable2, table2 } from './table2';
 import { runTable3, table3 } from './table3';
 import { runTable5, table5 } from './table5';
 import { runTable14, table14 } from './table14';
+import { idSweeps, runIdSweeps } from './id-sweeps';
 import type { LmiConfig } from '../config';
 
 /**
@@ -38,4 +39,5 @@ export const ALL_EXPERIMENTS: readonly Experiment[] = [
   { ...table3, run: (cfg: LmiConfig, o: RunOptions) => runTable3(cfg, { ...o, ...budget(o), ...(o.smoke ? {} : { maxUsers: FIGURES_MAX_USERS }) }) },
   { ...table2, run: (cfg: LmiConfig, o: RunOptions) => runTable2(cfg, { ...o, ...budget(o), ...(o.smoke ? {} : { maxUsers: FIGURES_MAX_USERS }) }) },
   { ...table14, run: (cfg: LmiConfig, o: RunOptions) => runTable14(cfg, { ...o, ...budget(o) }) },
+  { ...idSweeps, run: (cfg: LmiConfig, o: RunOptions) => runIdSweeps(cfg, { ...o, ...(o.smoke ? {} : { settings: { workers: 'auto' } }) }) },
 ];

@@ -3,7 +3,8 @@
  * `historyItems` items (as ID tokens, item phrases, or both), target = the next item's ID; leave-one-out (last item
  * test), training on every prefix of `seq[:-2]` of the first `maxUsers` users plus the indexing task (item phrase →
  * ID). Constrained beam search (beam 20) over all item IDs; Recall@5, NDCG@5 on the same users' test items, with
- * Markov and MostPop (fitted on all users' training sequences, full ranking) beside.
+ * Markov and MostPop (fitted on all users' training sequences, full ranking) beside. `dataset` runs the same task on
+ * Sports or Toys (Figure 7); `runTable2Metrics` returns the generative row's metrics and IDs typed (the ID sweeps).
  */
 import { describeBackend, initBackend } from '../backend';
 import { Markov } from '../baselines/seqrec/markov';
@@ -11,10 +12,12 @@ import { MostPop } from '../baselines/seqrec/mostpop';
 import { evaluateSeqRec, seqRecData } from '../baselines/seqrec/protocol';
 import { configHash, type LmiConfig } from '../config';
 import { dataDir } from '../data/paths';
+import type { AmazonSet } from '../data/amazon';
 import { loadCorpus, loadInteractions } from '../data/loaders';
 import { leaveOneOut } from '../data/splits';
 import { evaluateRanking } from '../eval/ranking';
 import { type IdExample, rankedDocs } from '../generative/finetune';
+import { LmiError } from '../errors';
 import { IdVocab } from '../generative/id-tokens';
 import { Rng } from '../rng';
 import { type AmazonTaskOptions, firstUsers, ItemEncoder, type ItemInput, itemIndex } from './generative-amazon';
@@ -31,17 +34,60 @@ export const PAPER_TABLE2_BEAUTY: Record<string, [number, number]> = {
   'rq-VAE indexer': [0.0136, 0.0086], 'HC indexer': [0.0129, 0.0078], LMIndexer: [0.0415, 0.0262],
 };
 
+/** Paper Table 2 per Amazon set (Recall@5, NDCG@5). */
+export const PAPER_TABLE2: Record<AmazonSet, Record<string, [number, number]>> = {
+  beauty: PAPER_TABLE2_BEAUTY,
+  sports: {
+    HGN: [0.0189, 0.012], GRU4Rec: [0.0129, 0.0086], BERT4Rec: [0.0115, 0.0075], FDSA: [0.0182, 0.0122],
+    'rq-VAE indexer': [0.0067, 0.004], 'HC indexer': [0.0076, 0.005], LMIndexer: [0.0222, 0.0142],
+  },
+  toys: {
+    HGN: [0.0321, 0.0221], GRU4Rec: [0.0097, 0.0059], BERT4Rec: [0.0116, 0.0071], FDSA: [0.0228, 0.014],
+    'rq-VAE indexer': [0.0084, 0.0055], 'HC indexer': [0.0082, 0.0054], LMIndexer: [0.0404, 0.0268],
+  },
+};
+
+const SET_NAMES: Record<AmazonSet, string> = { beauty: 'Beauty', sports: 'Sports', toys: 'Toys' };
+
 /** Options of {@link runTable2}: the Amazon task options (history default 10) plus how history items are shown. */
 export interface Table2Options extends AmazonTaskOptions {
   /** How history items are shown. Default `'ids+text'`. */
   itemInput?: ItemInput;
+  /** Amazon set (corpus + user sequences). Default `'beauty'`. */
+  dataset?: AmazonSet;
+}
+
+/** What the generative row of one Table 2 run measured, typed (absent without a data folder). */
+export interface Table2Metrics {
+  'recall@5': number;
+  'ndcg@5': number;
+  'recall@10': number;
+  /** The semantic IDs used (corpus order), with their codebook sizes. */
+  ids: IdSource;
+  testCases: number;
+  seconds: { pretrain: number; finetune: number; search: number };
+}
+
+/** {@link runTable2}'s result plus the generative row's metrics. */
+export interface Table2Run {
+  result: ExperimentResult;
+  metrics?: Table2Metrics;
 }
 
 export async function runTable2(base: LmiConfig, opts: Table2Options = {}): Promise<ExperimentResult> {
+  return (await runTable2Metrics(base, opts)).result;
+}
+
+/** Table 2 (or the same task on `opts.dataset`), returning the generative row's metrics beside the tables. */
+export async function runTable2Metrics(base: LmiConfig, opts: Table2Options = {}): Promise<Table2Run> {
   const t0 = Date.now();
   const info = await initBackend();
+  const dataset = opts.dataset ?? 'beauty';
+  if (!(dataset in PAPER_TABLE2)) throw new LmiError(`table2: option "dataset" must be one of ${Object.keys(PAPER_TABLE2).join(', ')}, got "${String(dataset)}"`);
+  const tableId = dataset === 'beauty' ? 'table2' : `table2-${dataset}`;
+  const setName = SET_NAMES[dataset];
   const cfg = structuredClone(base);
-  cfg.data.corpus = 'beauty';
+  cfg.data.corpus = dataset;
   cfg.data.maxDocs = 0;
   const settings: GenerativeSettings = { ...(opts.smoke ? { ...SMOKE_GENERATIVE_SETTINGS, pretrainEpochs: 0 } : DEFAULT_GENERATIVE_SETTINGS), ...opts.settings };
   const indexAll = opts.indexAllItems ?? !opts.smoke;
@@ -49,20 +95,24 @@ export async function runTable2(base: LmiConfig, opts: Table2Options = {}): Prom
   const H = opts.historyItems ?? 10;
   const mode = opts.itemInput ?? 'ids+text';
   const textTokens = 6;
-  const maxTokens = H * (mode === 'ids' ? 3 : mode === 'text' ? textTokens : textTokens + 3);
-  settings.maxInputLength = Math.max(settings.maxInputLength, maxTokens);
+  const paper = PAPER_TABLE2[dataset];
+  const pv = (name: string): string => paper[name].map((v) => v.toFixed(4).slice(1)).join('/');
   const meta = (data: string, seconds: number): ExperimentResult['meta'] => ({
-    id: 'table2', data, configHash: configHash({ cfg, settings, indexAll, maxUsers, H, mode }), config: { ...cfg, generative: settings, maxUsers, historyItems: H, itemInput: mode },
-    seed: cfg.seed, backend: describeBackend(info), seconds, paper: 'Table 2, Amazon-Beauty Recall@5 / NDCG@5: HC .0129/.0078, rq-VAE .0136/.0086, LMIndexer .0415/.0262, HGN .0325/.0206.',
+    id: tableId, data, configHash: configHash({ cfg, settings, indexAll, maxUsers, H, mode }), config: { ...cfg, generative: settings, maxUsers, historyItems: H, itemInput: mode },
+    seed: cfg.seed, backend: describeBackend(info), seconds, paper: `Table 2, Amazon-${setName} Recall@5 / NDCG@5: HC ${pv('HC indexer')}, rq-VAE ${pv('rq-VAE indexer')}, LMIndexer ${pv('LMIndexer')}, HGN ${pv('HGN')}.`,
   });
   if (!dataDir()) {
-    return { tables: [{ id: 'table2', title: 'Table 2: no data directory', columns: ['note'], rows: [['LMI_DATA_DIR not set and ../shared/data absent: this table needs the Amazon data.']] }], figures: [], meta: meta('none', 0) };
+    return { result: { tables: [{ id: tableId, title: `Table 2${dataset === 'beauty' ? '' : ` (${setName})`}: no data directory`, columns: ['note'], rows: [['LMI_DATA_DIR not set and ../shared/data absent: this table needs the Amazon data.']] }], figures: [], meta: meta('none', 0) } };
   }
   const corpus = loadCorpus(cfg.data, new Rng(cfg.seed).fork());
-  const all = loadInteractions('beauty');
+  const all = loadInteractions(dataset);
   const inter = firstUsers(all, maxUsers);
   const idx = itemIndex(corpus);
   const ids = resolveIds(cfg, corpus, opts.ids);
+  // Input budget: H items of (text tokens +) one token per ID position (3 with the default HC: depth 2 + collision).
+  const idLength = ids.codebookSizes.length;
+  const maxTokens = H * (mode === 'ids' ? idLength : mode === 'text' ? textTokens : textTokens + idLength);
+  settings.maxInputLength = Math.max(settings.maxInputLength, maxTokens);
   const pre0 = Date.now();
   const init = opts.init ?? (await initialModel(cfg, corpus, settings));
   const preSeconds = opts.init ? 0 : (Date.now() - pre0) / 1000;
@@ -91,14 +141,14 @@ export async function runTable2(base: LmiConfig, opts: Table2Options = {}): Prom
   const conv = [{ candidates: 'all' as const, ties: 'pessimistic' as const }];
   const base2 = [new Markov(), new MostPop()].map((m) => evaluateSeqRec(m, data, { ks: [5], conventions: conv }));
 
-  const rows: Cell[][] = Object.entries(PAPER_TABLE2_BEAUTY).map(([name, v]) => [`paper: ${name}`, ...v, null, null]);
+  const rows: Cell[][] = Object.entries(paper).map(([name, v]) => [`paper: ${name}`, ...v, null, null]);
   for (const b of base2) rows.push([`ours: ${b.model} (all users' training sequences)`, null, null, b.rows[0].metrics['recall@5'], b.rows[0].metrics['ndcg@5']]);
   rows.push([`ours: generative, ${ids.name}, history = last ${H} items as ${mode}`, null, null, ours['recall@5'], ours['ndcg@5']]);
-  const dataText = `Amazon Beauty (${corpus.docs.length} items; first ${inter.sequences.size} of ${all.sequences.size} users: ${split.train.length} train prefixes, ${cases.length} test cases) — ${all.source}`;
-  return {
+  const dataText = `Amazon ${setName} (${corpus.docs.length} items; first ${inter.sequences.size} of ${all.sequences.size} users: ${split.train.length} train prefixes, ${cases.length} test cases) — ${all.source}`;
+  const result: ExperimentResult = {
     tables: [{
-      id: 'table2',
-      title: 'Table 2: next-item recommendation, Amazon-Beauty — paper beside ours (leave-one-out, same test users for every "ours" row)',
+      id: tableId,
+      title: `Table 2: next-item recommendation, Amazon-${setName} — paper beside ours (leave-one-out, same test users for every "ours" row)`,
       columns: ['model', 'paper Recall@5', 'paper NDCG@5', 'ours Recall@5', 'ours NDCG@5'],
       rows,
       notes: [
@@ -110,6 +160,13 @@ export async function runTable2(base: LmiConfig, opts: Table2Options = {}): Prom
     }],
     figures: [],
     meta: meta(dataText, (Date.now() - t0) / 1000),
+  };
+  return {
+    result,
+    metrics: {
+      'recall@5': ours['recall@5'], 'ndcg@5': ours['ndcg@5'], 'recall@10': ours['recall@10'], ids, testCases: cases.length,
+      seconds: { pretrain: preSeconds, finetune: g.seconds, search: search.seconds },
+    },
   };
 }
 

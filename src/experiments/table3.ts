@@ -6,7 +6,8 @@
  * query text (optionally followed by the user's last purchases as ID tokens — `historyItems`, a HEM-style
  * personalisation; default 0 = query only, as the paper). Fine-tuning mixes in the indexing task (item text → ID).
  * NDCG@5, MAP@5 over the test purchases of the first `maxUsers` users; BM25 (query vs item text), Dual Encoder and
- * SEAL (src/baselines/retrieval, small step budgets here; same query → item pairs) beside.
+ * SEAL (src/baselines/retrieval, small step budgets here; same query → item pairs) beside. `runTable3Metrics` also
+ * returns the generative row's metrics and IDs typed (the ID sweeps).
  */
 import { describeBackend, initBackend } from '../backend';
 import { Bm25Index } from '../baselines/retrieval/bm25';
@@ -73,7 +74,28 @@ export function productSearchTask(cfg: LmiConfig, dataset: InteractionsName, max
   return { corpus, inter, idx, split, cases, qrels };
 }
 
+/** What the generative row of one Table 3 run measured, typed (absent without a data folder). */
+export interface Table3Metrics {
+  'ndcg@5': number;
+  'map@5': number;
+  /** The semantic IDs used (corpus order), with their codebook sizes. */
+  ids: IdSource;
+  testCases: number;
+  seconds: { pretrain: number; finetune: number; search: number };
+}
+
+/** {@link runTable3}'s result plus the generative row's metrics. */
+export interface Table3Run {
+  result: ExperimentResult;
+  metrics?: Table3Metrics;
+}
+
 export async function runTable3(base: LmiConfig, opts: Table3Options = {}): Promise<ExperimentResult> {
+  return (await runTable3Metrics(base, opts)).result;
+}
+
+/** Table 3 (and Table 13), returning the generative row's metrics beside the tables. */
+export async function runTable3Metrics(base: LmiConfig, opts: Table3Options = {}): Promise<Table3Run> {
   const t0 = Date.now();
   const info = await initBackend();
   const cfg = structuredClone(base);
@@ -88,7 +110,7 @@ export async function runTable3(base: LmiConfig, opts: Table3Options = {}): Prom
     seed: cfg.seed, backend: describeBackend(info), seconds, paper: 'Table 3, Amazon-Beauty NDCG@5 / MAP@5: bm25 .2490/.2152, HC .2172/.1959, rq-VAE .2710/.2469, LMIndexer .3187/.2888 (ESCI queries).',
   });
   if (!dataDir()) {
-    return { tables: [{ id: 'table3', title: 'Table 3: no data directory', columns: ['note'], rows: [['LMI_DATA_DIR not set and ../shared/data absent: this table needs the Amazon data.']] }], figures: [], meta: meta('none', 0) };
+    return { result: { tables: [{ id: 'table3', title: 'Table 3: no data directory', columns: ['note'], rows: [['LMI_DATA_DIR not set and ../shared/data absent: this table needs the Amazon data.']] }], figures: [], meta: meta('none', 0) } };
   }
   const { corpus, inter, idx, split, cases, qrels } = productSearchTask(cfg, 'beauty', maxUsers);
   const ids = resolveIds(cfg, corpus, opts.ids);
@@ -139,7 +161,7 @@ export async function runTable3(base: LmiConfig, opts: Table3Options = {}): Prom
   for (const r of extra) rows.push([`ours: ${r.label}`, null, null, r.metrics['ndcg@5'], r.metrics['map@5']]);
   rows.push([`ours: generative, ${ids.name}${H ? `, + last ${H} purchases as IDs` : ''}`, null, null, ours['ndcg@5'], ours['map@5']]);
   const data = `Amazon Beauty (${corpus.docs.length} items, first ${inter.sequences.size} users: ${split.train.length} train / ${cases.length} test purchases) — ${inter.source}; queries from ${'amazon/categories/beauty_categories.tsv'}`;
-  return {
+  const result: ExperimentResult = {
     tables: [{
       id: 'table3',
       title: 'Table 3: product search, Amazon-Beauty — paper (ESCI queries) beside ours (category-path queries, Van Gysel/Ai protocol)',
@@ -159,6 +181,13 @@ export async function runTable3(base: LmiConfig, opts: Table3Options = {}): Prom
     ], describeBackend(info))],
     figures: [],
     meta: meta(data, (Date.now() - t0) / 1000),
+  };
+  return {
+    result,
+    metrics: {
+      'ndcg@5': ours['ndcg@5'], 'map@5': ours['map@5'], ids, testCases: cases.length,
+      seconds: { pretrain: preSeconds, finetune: g.seconds, search: search.seconds },
+    },
   };
 }
 
