@@ -15,5 +15,5 @@ test('every eval task names experiments that make figures registers', () => {
 test('eval without a known task exits with code 2 and lists the tasks', () => {
   const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), 'eval', '--task', 'speed'], { encoding: 'utf8', cwd: root });
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /--task must be one of id-quality, rec, search, retrieval, got "speed"/);
+  assert.match(r.stderr, /--task must be one of id-quality, rec, search, retrieval, studies, got "speed"/);
 });
