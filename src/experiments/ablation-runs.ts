@@ -52,7 +52,9 @@ export const ABLATION_SMOKE_SETTINGS: AblationSettings = {
 
 /**
  * Tables 4 and 15 on real text (issue 6): Scientific, 2,000 documents, K = 32, two positions, AMI vs level2 then the
- * full category path. Only the variants those tables need run here (see SCIENTIFIC_ABLATION_VARIANTS).
+ * full category path. Only the variants those tables need run here (see SCIENTIFIC_ABLATION_VARIANTS). Measured, seed
+ * 42: the five runs took 1,122 CPU s (≈ 19 min on one idle core; references add seconds), and all five orderings of
+ * Tables 4 and 15 held (AMI 1/2/3 layers .165/.139/.131; c¹ perplexity after c²'s encoder warm-up 28.3 vs 18.9).
  */
 export const SCIENTIFIC_ABLATION_SETTINGS: AblationSettings = {
   corpus: 'scientific', numDocs: 2000, codebookSize: 32, idLength: 2, maxLength: 32,
