@@ -36,7 +36,7 @@ export const ALL_EXPERIMENTS: readonly Experiment[] = [
   lmindexerAblationsScientific,
   initStudy,
   { ...table5, run: (cfg: LmiConfig, o: RunOptions) => runTable5(cfg, { ...o, ...budget(o) }) },
-  { ...table3, run: (cfg: LmiConfig, o: RunOptions) => runTable3(cfg, { ...o, ...budget(o), ...(o.smoke ? {} : { maxUsers: FIGURES_MAX_USERS }) }) },
+  { ...table3, run: (cfg: LmiConfig, o: RunOptions) => runTable3(cfg, { ...o, ...budget(o), moreIds: [{ indexer: 'rq-vae' }], ...(o.smoke ? {} : { maxUsers: FIGURES_MAX_USERS }) }) },
   { ...table2, run: (cfg: LmiConfig, o: RunOptions) => runTable2(cfg, { ...o, ...budget(o), ...(o.smoke ? {} : { maxUsers: FIGURES_MAX_USERS }) }) },
   { ...table14, run: (cfg: LmiConfig, o: RunOptions) => runTable14(cfg, { ...o, ...budget(o) }) },
   { ...idSweeps, run: (cfg: LmiConfig, o: RunOptions) => runIdSweeps(cfg, { ...o, ...(o.smoke ? {} : { settings: { workers: 'auto' } }) }) },

@@ -55,12 +55,19 @@ export interface IdSource {
   codebookSizes: number[];
 }
 
-/** IDs given directly, or built from the task's corpus once it is loaded (e.g. read from an ID index folder). */
-export type IdSourceLike = IdSource | ((corpus: Corpus) => IdSource);
+/** A classic indexer run on the task's own corpus (its config: the task's `hc` section). */
+export interface ClassicIds {
+  indexer: ClassicIndexer;
+  embedding?: EmbeddingKind;
+}
+
+/** IDs given directly, built from the task's corpus once it is loaded (e.g. read from an ID index folder), or a classic indexer to run on it. */
+export type IdSourceLike = IdSource | ((corpus: Corpus) => IdSource) | ClassicIds;
 
 /** The task's IDs: `ids` (resolved against `corpus`), or HC on TF-IDF by default. */
 export function resolveIds(cfg: LmiConfig, corpus: Corpus, ids?: IdSourceLike): IdSource {
   if (typeof ids === 'function') return ids(corpus);
+  if (ids && 'indexer' in ids) return hcIds(cfg, corpus, ids.embedding ?? 'tfidf', ids.indexer);
   return ids ?? hcIds(cfg, corpus);
 }
 

@@ -25,7 +25,7 @@ import { IdVocab } from '../generative/id-tokens';
 import { Rng } from '../rng';
 import { type AmazonTaskOptions, firstUsers, ItemEncoder, itemIndex } from './generative-amazon';
 import {
-  DEFAULT_GENERATIVE_SETTINGS, finalLoss, type GenerativeInit, type GenerativeSettings, hcIds, resolveIds, type IdSource,
+  DEFAULT_GENERATIVE_SETTINGS, finalLoss, type GenerativeInit, type GenerativeSettings, hcIds, resolveIds, type IdSource, type IdSourceLike,
   initialModel, searchAll, SMOKE_GENERATIVE_SETTINGS, trainGenerative,
 } from './generative-common';
 import type { Experiment } from './registry';
@@ -39,6 +39,8 @@ export const PAPER_TABLE3_BEAUTY: Record<string, [number, number]> = {
 
 /** Options of {@link runTable3} (`historyItems` = the user's last purchases appended to the query as ID tokens; default 0). */
 export interface Table3Options extends AmazonTaskOptions {
+  /** More generative rows: each ID source fine-tuned from the same initial model, same examples and queries (e.g. rq-VAE, LMIndexer). */
+  moreIds?: IdSourceLike[];
   /** Sizes of the Dual Encoder / SEAL rows (default TABLE_ROW_* of src/baselines/retrieval/evaluate.ts), or false to skip them. */
   baselines?: false | { dualEncoder?: Partial<DualEncoderConfig>; seal?: Partial<SealConfig> };
 }
@@ -144,6 +146,12 @@ export async function runTable3Metrics(base: LmiConfig, opts: Table3Options = {}
       seal: { ...(opts.smoke ? SMOKE_SEAL : TABLE_ROW_SEAL), ...opts.baselines?.seal },
     },
   );
+  // More ID sources: the same run from the same initial model (no pretraining, no Dual Encoder / SEAL again).
+  const more: Table3Metrics[] = [];
+  for (const src of opts.moreIds ?? []) {
+    const r = await runTable3Metrics(base, { ...opts, ids: src, init, baselines: false, moreIds: [] });
+    if (r.metrics) more.push(r.metrics);
+  }
   if (!opts.init) init.model.dispose();
   const search = await searchAll(g, cases.map((c) => query(c.target, c.history)), settings);
   g.model.dispose();
@@ -160,6 +168,7 @@ export async function runTable3Metrics(base: LmiConfig, opts: Table3Options = {}
   rows.push(['ours: BM25 (query vs item phrase)', null, null, bm['ndcg@5'], bm['map@5']]);
   for (const r of extra) rows.push([`ours: ${r.label}`, null, null, r.metrics['ndcg@5'], r.metrics['map@5']]);
   rows.push([`ours: generative, ${ids.name}${H ? `, + last ${H} purchases as IDs` : ''}`, null, null, ours['ndcg@5'], ours['map@5']]);
+  for (const m of more) rows.push([`ours: generative, ${m.ids.name}${H ? `, + last ${H} purchases as IDs` : ''}`, null, null, m['ndcg@5'], m['map@5']]);
   const data = `Amazon Beauty (${corpus.docs.length} items, first ${inter.sequences.size} users: ${split.train.length} train / ${cases.length} test purchases) — ${inter.source}; queries from ${'amazon/categories/beauty_categories.tsv'}`;
   const result: ExperimentResult = {
     tables: [{
@@ -171,6 +180,7 @@ export async function runTable3Metrics(base: LmiConfig, opts: Table3Options = {}
         `Data: ${data}. ESCI query text cannot be had; the query is the bought item's category path (Van Gysel et al. 2016 / Ai et al. 2017), target = that item, split by purchase order (last = test). Many items share a path, so a query-only model can at best rank the right category's items.`,
         `Training examples (${examples.length}): indexing ${nIndexing} (item phrase → ID; IDGenRec phrases are the only item text) + ${split.train.length} train purchases (query → item ID).`,
         `Model: ${init.name}; fine-tuned ${settings.epochs} epochs (${g.finetune.steps} steps, batch ${settings.batchSize}, lr ${settings.learningRate}), final loss ${finalLoss(g.finetune).toFixed(3)}; beam ${settings.beamSize} over ${g.trie.size} item IDs (paper: T5-base, 10k steps).`,
+        ...more.map((m) => `${m.ids.name}: fine-tuned from the same initial model on the same queries (indexing examples with its own IDs), ${m.seconds.finetune.toFixed(0)} s fine-tuning, ${m.seconds.search.toFixed(1)} s search.`),
         `Time on this machine (${describeBackend(info)}): pretraining ${preSeconds.toFixed(0)} s, fine-tuning ${g.seconds.toFixed(0)} s, search ${search.seconds.toFixed(1)} s (${(1000 * search.seconds / Math.max(1, cases.length)).toFixed(0)} ms/query)${extra.map((r) => `, ${r.name} ${r.trainSeconds.toFixed(0)} s training + ${r.searchSeconds.toFixed(0)} s search`).join('')}.`,
         ...extra.map((r) => `${r.note} Started from the same initial model as the generative row; query only (no purchase history).`),
       ],
@@ -178,6 +188,7 @@ export async function runTable3Metrics(base: LmiConfig, opts: Table3Options = {}
       ['BM25 (index + search)', bmSeconds],
       ...extra.map((r): [string, number] => [r.name, r.searchSeconds]),
       [`generative, ${ids.name}, beam ${settings.beamSize}`, search.seconds],
+      ...more.map((m): [string, number] => [`generative, ${m.ids.name}, beam ${settings.beamSize}`, m.seconds.search]),
     ], describeBackend(info))],
     figures: [],
     meta: meta(data, (Date.now() - t0) / 1000),
@@ -213,6 +224,6 @@ function latencyTable(queries: number, ours: [string, number][], backend: string
 export const table3: Experiment = {
   id: 'table3',
   title: 'Table 3: product search with semantic IDs (Amazon-Beauty, category-path queries), paper values beside',
-  version: 3,
+  version: 4,
   run: runTable3,
 };
