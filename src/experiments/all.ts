@@ -7,7 +7,8 @@ import { lmindexerSynthetic } from './lmindexer-study';
 import { pretrainExperiment } from './pretrain';
 import { quickstart } from './quickstart';
 import type { Experiment, RunOptions } from './registry';
-import { table1 } from './table1';
+import { table1, table1LmIndexerIndex } from './table1';
+import { idsFromIndex } from './id-source';
 import { runTable2, table2 } from './table2';
 import { runTable3, table3 } from './table3';
 import { runTable5, table5 } from './table5';
@@ -36,7 +37,15 @@ export const ALL_EXPERIMENTS: readonly Experiment[] = [
   lmindexerAblationsScientific,
   initStudy,
   { ...table5, run: (cfg: LmiConfig, o: RunOptions) => runTable5(cfg, { ...o, ...budget(o) }) },
-  { ...table3, run: (cfg: LmiConfig, o: RunOptions) => runTable3(cfg, { ...o, ...budget(o), moreIds: [{ indexer: 'rq-vae' }], ...(o.smoke ? {} : { maxUsers: FIGURES_MAX_USERS }) }) },
+  {
+    ...table3,
+    // rq-VAE beside HC, and (full runs) the LMIndexer that Table 1 trained on Beauty, loaded from its cache.
+    run: async (cfg: LmiConfig, o: RunOptions) => runTable3(cfg, {
+      ...o, ...budget(o),
+      moreIds: [{ indexer: 'rq-vae' }, ...(o.smoke ? [] : [idsFromIndex((await table1LmIndexerIndex(cfg, 'beauty', o)).dir)])],
+      ...(o.smoke ? {} : { maxUsers: FIGURES_MAX_USERS }),
+    }),
+  },
   { ...table2, run: (cfg: LmiConfig, o: RunOptions) => runTable2(cfg, { ...o, ...budget(o), ...(o.smoke ? {} : { maxUsers: FIGURES_MAX_USERS }) }) },
   { ...table14, run: (cfg: LmiConfig, o: RunOptions) => runTable14(cfg, { ...o, ...budget(o) }) },
   { ...idSweeps, run: (cfg: LmiConfig, o: RunOptions) => runIdSweeps(cfg, { ...o, ...(o.smoke ? {} : { settings: { workers: 'auto' } }) }) },

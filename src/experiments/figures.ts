@@ -60,7 +60,7 @@ export async function makeFigures(opts: FiguresOptions = {}): Promise<ReportEntr
         result = JSON.parse(fs.readFileSync(file, 'utf8')) as ExperimentResult;
         cached = true;
       } else {
-        result = await e.run(structuredClone(cfg), { smoke: opts.smoke });
+        result = await e.run(structuredClone(cfg), { smoke: opts.smoke, fresh: opts.force, cacheRoot: path.join(outDir, 'cache', 'indexers') });
         writeFileAtomic(file, JSON.stringify(result));
       }
       const files = await writeResult(result, outDir, exporter);

@@ -81,7 +81,7 @@ export interface IdSweepOptions extends RunOptions {
 }
 
 /** Options with every default filled in. */
-export type ResolvedSweep = Required<Omit<IdSweepOptions, 'smoke' | 'settings'>> & { smoke: boolean; settings: GenerativeSettings };
+export type ResolvedSweep = Required<Omit<IdSweepOptions, 'smoke' | 'settings' | 'cacheRoot' | 'fresh'>> & { smoke: boolean; settings: GenerativeSettings };
 
 const SET_NAMES: Record<AmazonSet, string> = { beauty: 'Beauty', sports: 'Sports', toys: 'Toys' };
 

@@ -8,6 +8,10 @@ import type { ExperimentResult } from './types';
 export interface RunOptions {
   /** Tiny sizes for notebook smoke runs and tests (`LMI_SMOKE=1`). */
   smoke?: boolean;
+  /** Where trained indexers are cached as ID index folders (default `figures/cache/indexers`; `make figures`: `<out>/cache/indexers`). */
+  cacheRoot?: string;
+  /** Train cached indexers again instead of loading them (`make figures --force`). */
+  fresh?: boolean;
 }
 
 export interface Experiment {

@@ -24,7 +24,7 @@ import {
   amiByPrefix, categoryDistributionFigure, DEFAULT_ENCODER_STANDIN, EMBEDDING_KINDS, EMBEDDING_NAMES, embedCorpus, ENCODER_EMBEDDING_KINDS, ENCODER_EMBEDDING_NAMES,
   encoderStandinEmbeddings, type EncoderStandinSettings, indexHc,
 } from './id-quality';
-import { cachedLmIndexer } from './indexer-cache';
+import { cachedLmIndexer, type CachedIndex } from './indexer-cache';
 import { SMALL_INIT_STUDY } from './init-study';
 import type { Experiment, RunOptions } from './registry';
 import type { Cell, ExperimentResult, Table } from './types';
@@ -38,7 +38,7 @@ export const PAPER_TABLE1: Record<string, Record<'beauty' | 'sports' | 'toys', n
   LMIndexer: { beauty: 0.3563, sports: 0.4163, toys: 0.3536 },
 };
 
-type SetName = 'beauty' | 'sports' | 'toys' | 'scientific';
+export type SetName = 'beauty' | 'sports' | 'toys' | 'scientific';
 const SETS: SetName[] = ['beauty', 'sports', 'toys', 'scientific'];
 const EMBEDDINGS = EMBEDDING_KINDS.map((k) => EMBEDDING_NAMES[k]);
 /** Encoder-based stand-ins for BERT / in-domain SimCSE: only on this set (a corpus pretraining is needed per set). */
@@ -106,6 +106,17 @@ export function table1LmIndexerConfig(cfg: LmiConfig, set: SetName, s: Table1LmI
   return c;
 }
 
+/**
+ * The LMIndexer index folder Table 1 trains on `set` (all documents, default settings): loaded from the cache, or
+ * fitted and cached on a miss. The generative tables use it for their LMIndexer rows.
+ */
+export async function table1LmIndexerIndex(base: LmiConfig, set: SetName, opts: RunOptions = {}): Promise<CachedIndex> {
+  const cfg = structuredClone(base);
+  cfg.data.maxDocs = 0;
+  const corpus = loadCorpus({ ...cfg.data, corpus: set }, new Rng(cfg.seed).fork());
+  return cachedLmIndexer(table1LmIndexerConfig(cfg, set), corpus, { cacheRoot: opts.cacheRoot, overrides: TABLE1_LMINDEXER.overrides });
+}
+
 /** One measured cell group: an indexer on an embedding of one set. */
 interface Measured {
   set: SetName;
@@ -126,10 +137,6 @@ export interface Table1Options extends RunOptions {
   encoders?: EncoderStandinSettings | false;
   /** LMIndexer options on top of `TABLE1_LMINDEXER.overrides`; `false` skips the LMIndexer rows. */
   lmindexer?: false | Partial<LMIndexerOptions>;
-  /** Where the LMIndexer index folders are cached (default `figures/cache/indexers`). */
-  cacheRoot?: string;
-  /** Fit LMIndexer again even when a cached index folder exists. */
-  fresh?: boolean;
 }
 
 export async function runTable1(base: LmiConfig, opts: Table1Options = {}): Promise<ExperimentResult> {
