@@ -5,10 +5,14 @@
  * Protocol (S3Rec / RecBole convention): fit on the validation split's training sequences (each user's sequence minus
  * its last two items), early-stop on validation NDCG@10 of the first 2,000 validation users, then rank for the test
  * cases (history = sequence minus its last item). Each model has a wall-clock training budget (default 300 s).
- * Usage: npx tsx bench/seqrec-neural.ts [beauty|sports|toys] [--models hgn,gru4rec,fdsa,bert4rec,hgn-ce] [--budget 300]
+ * Usage: npx tsx bench/seqrec-neural.ts [beauty|sports|toys] [--models hgn,gru4rec,fdsa,bert4rec,hgn-ce,hgn-bce] [--budget 300]
+ *   [--opts '{"maskProb":0.6}'] [--train '{"learningRate":1e-3}'] [--tag run-name]
+ * `--opts` / `--train` override the model / training options of every model run; `--tag` keeps the run as its own
+ * row ("BERT4Rec [tag]") instead of replacing the model's default row.
  * Results are merged into bench/results/seqrec-neural.json (keyed by data set and model).
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend, describeBackend } from '../src/backend';
 import { loadInteractions } from '../src/data/loaders';
@@ -38,9 +42,19 @@ const opt = (name: string, def: string): string => (args.includes(name) ? args[a
 const set = (args.find((a) => !a.startsWith('--') && !args[args.indexOf(a) - 1]?.startsWith('--')) ?? 'beauty') as SetName;
 const models = opt('--models', 'hgn,gru4rec,fdsa,bert4rec').split(',');
 const budget = Number(opt('--budget', '300'));
+const json = (name: string): Record<string, unknown> => {
+  try {
+    return JSON.parse(opt(name, '{}')) as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`bench/seqrec-neural.ts: ${name} must be a JSON object: ${(e as Error).message}`);
+  }
+};
+const modelOpts = json('--opts');
+const trainOpts = json('--train');
+const tag = opt('--tag', '');
 const out = path.join(__dirname, 'results', 'seqrec-neural.json');
 
-interface Row { data: string; model: string; recall5: number; ndcg5: number; recall10: number; ndcg10: number; excl: { recall5: number; ndcg5: number }; fitSeconds: number; evalSeconds: number; epochs?: unknown; paper?: [number, number]; options?: unknown }
+interface Row { data: string; model: string; recall5: number; ndcg5: number; recall10: number; ndcg10: number; excl: { recall5: number; ndcg5: number }; fitSeconds: number; evalSeconds: number; fitCpuSeconds?: number; loadavg?: number; epochs?: unknown; paper?: [number, number]; options?: unknown }
 
 (async () => {
   const info = await initBackend();
@@ -56,27 +70,33 @@ interface Row { data: string; model: string; recall5: number; ndcg5: number; rec
   const row = (r: SeqEvalResult, extra: Partial<Row>): Row => {
     const a = r.rows.find((x) => x.candidates === 'all')!.metrics;
     const e = r.rows.find((x) => x.candidates === 'excludeHistory')!.metrics;
-    return { data: set, model: r.model, recall5: a['recall@5'], ndcg5: a['ndcg@5'], recall10: a['recall@10'], ndcg10: a['ndcg@10'], excl: { recall5: e['recall@5'], ndcg5: e['ndcg@5'] }, fitSeconds: r.fitSeconds, evalSeconds: r.evalSeconds, paper: PAPER[r.model.replace(' (CE)', '')]?.[set], ...extra };
+    return { data: set, model: r.model, recall5: a['recall@5'], ndcg5: a['ndcg@5'], recall10: a['recall@10'], ndcg10: a['ndcg@10'], excl: { recall5: e['recall@5'], ndcg5: e['ndcg@5'] }, fitSeconds: r.fitSeconds, evalSeconds: r.evalSeconds, paper: PAPER[r.model.replace(/ \(.*\)$/, '')]?.[set], ...extra };
   };
   for (const m of [new MostPop(), new Markov()] as SeqRecommender[]) put(row(evaluateSeqRec(m, test), {}));
   const train: Partial<NeuralTrainOptions> = { timeBudgetSeconds: budget, validation: val.cases, log: (l) => console.error(l) };
+  const t = (o: Partial<NeuralTrainOptions>): Partial<NeuralTrainOptions> => ({ ...train, ...o, ...trainOpts });
   const make: Record<string, () => NeuralSeqRec<unknown>> = {
-    gru4rec: () => new GRU4Rec({}, { ...train, learningRate: 3e-3, batchSize: 128 }) as NeuralSeqRec<unknown>,
-    bert4rec: () => new BERT4Rec({ maskProb: 0.3 }, { ...train, learningRate: 2e-3, epochs: 200, patience: 100 }) as NeuralSeqRec<unknown>,
-    hgn: () => new HGN({}, { ...train, learningRate: 1e-3, batchSize: 1024 }) as NeuralSeqRec<unknown>,
-    'hgn-ce': () => new HGN({ loss: 'ce' }, { ...train, learningRate: 1e-3, batchSize: 1024 }) as NeuralSeqRec<unknown>,
-    fdsa: () => new FDSA(loadItemFeatures(set, test.items), {}, { ...train, learningRate: 2e-3, batchSize: 128 }) as NeuralSeqRec<unknown>,
+    gru4rec: () => new GRU4Rec({ ...modelOpts }, t({ learningRate: 3e-3, batchSize: 128 })) as NeuralSeqRec<unknown>,
+    bert4rec: () => new BERT4Rec({ maskProb: 0.3, ...modelOpts }, t({ learningRate: 2e-3, epochs: 200, patience: 100 })) as NeuralSeqRec<unknown>,
+    hgn: () => new HGN({ ...modelOpts }, t({ learningRate: 1e-3, batchSize: 1024 })) as NeuralSeqRec<unknown>,
+    'hgn-ce': () => new HGN({ loss: 'ce', ...modelOpts }, t({ learningRate: 1e-3, batchSize: 1024 })) as NeuralSeqRec<unknown>,
+    'hgn-bce': () => new HGN({ loss: 'bce', l2: 0, ...modelOpts }, t({ learningRate: 1e-3, batchSize: 1024 })) as NeuralSeqRec<unknown>,
+    fdsa: () => new FDSA(loadItemFeatures(set, test.items), { ...modelOpts }, t({ learningRate: 2e-3, batchSize: 128 })) as NeuralSeqRec<unknown>,
   };
   for (const name of models) {
     const model = make[name]?.();
     if (!model) throw new Error(`unknown model ${name}; use ${Object.keys(make).join(',')}`);
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     model.fit(val.train, test.items.length);
     const fitSeconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const fitCpuSeconds = (cpu.user + cpu.system) / 1e6; // this process's CPU time: the wall budget is shared with other jobs
+    const loadavg = os.loadavg()[0];
     model.precompute(test.cases.map((c) => c.history));
     const frozen: SeqRecommender = { name: model.name, fit: () => {}, scoreAll: (h) => model.scoreAll(h) };
     const r = evaluateSeqRec(frozen, test);
-    put(row(r, { fitSeconds, epochs: model.epochs, options: { ...(model as unknown as { options: object }).options, ...model.train, validation: undefined, log: undefined } }));
+    put(row(r, { ...(tag ? { model: `${model.name} [${tag}]` } : {}), fitSeconds, fitCpuSeconds, loadavg, epochs: model.epochs, options: { ...(model as unknown as { options: object }).options, ...model.train, validation: undefined, log: undefined } }));
     model.dispose();
   }
   const f = (x: number | undefined): string => (x === undefined ? '—' : x.toFixed(4));

@@ -5,8 +5,14 @@
  *   instance gating s = σ(G w_g3 + u W_g4) ∈ R^L,  union = Σₗ sₗ Gₗ / Σₗ sₗ,
  *   score(j)        = u·qⱼ + union·qⱼ + Σₗ Eₗ·qⱼ + bⱼ   (user, union-level and item-item product terms),
  * with a separate output item table q and bias b. Training samples slide over each sequence: L previous items
- * → the next T items. Loss: `'bce'` (default, as the official code: −log σ(pos) − log(1 − σ(neg)) with `negatives`
- * uniformly sampled items per target; the paper calls it BPR) or `'ce'` (full-softmax cross-entropy per target).
+ * → the next T items. Loss: `'bpr'` (default, the paper's BPR objective as in the official run.py: −log σ(pos − neg),
+ * each target against `negatives` uniformly sampled items), `'bce'` (−log σ(pos) − log(1 − σ(neg)), same negatives)
+ * or `'ce'` (full-softmax cross-entropy per target). Negatives come from `negativePool`: `'all'` (default: any item
+ * but the target — our protocol ranks the history items too) or `'unseen'` (the official code: items the user never
+ * interacted with, which pairs with its evaluation that zeroes the scores of the user's training items). `l2` is the
+ * official code's L2 term (torch Adam `weight_decay=1e-3`, i.e. λ/2·‖Θ‖² on the summed loss), added here (`'bpr'`,
+ * `'bce'`) as λ/(2N)·‖Θ‖² to the mean over the N (target, negative) pairs of a batch; the instance-gate weights are exempt
+ * (the official code never registers them as parameters).
  *
  * HGN has user embeddings, but `scoreAll` only sees a history: `fit` remembers each training sequence's user, and
  * a history is matched to the user whose training sequence equals it or equals it minus its last item (the test
@@ -14,6 +20,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { embed, gatherRows } from '../../nn/embedding';
+import { LmiError } from '../../errors';
 import { linear } from '../../nn/ops';
 import type { StepContext } from '../../train/trainer';
 import { padLeft } from './neural-layers';
@@ -26,13 +33,17 @@ export interface HGNOptions {
   window: number;
   /** T: target items per window. */
   targets: number;
-  loss: 'bce' | 'ce';
-  /** Sampled negatives per target (`'bce'`). */
+  loss: 'bpr' | 'bce' | 'ce';
+  /** Sampled negatives per target (`'bpr'`, `'bce'`). */
   negatives: number;
+  /** Where negatives come from: every item but the target, or only items absent from the user's sequence. */
+  negativePool: 'all' | 'unseen';
+  /** λ of the L2 penalty (0 = none). */
+  l2: number;
 }
 
-/** Defaults for {@link HGNOptions} (the official code's Amazon setting: L = 5, T = 3, 3 negatives). */
-export const HGN_DEFAULTS: HGNOptions = { dim: 64, window: 5, targets: 3, loss: 'bce', negatives: 3 };
+/** Defaults for {@link HGNOptions} (the official code's setting: L = 5, T = 3, 3 negatives, BPR, λ = 1e-3). */
+export const HGN_DEFAULTS: HGNOptions = { dim: 64, window: 5, targets: 3, loss: 'bpr', negatives: 3, negativePool: 'all', l2: 1e-3 };
 
 /** One training window. */
 export interface HGNSample {
@@ -47,17 +58,23 @@ export class HGN extends NeuralSeqRec<HGNSample> {
   readonly options: HGNOptions;
   private users = new Map<string, number>();
   private numUsers = 0;
+  /** Per user: the sorted distinct items of its training sequence (never negatives with `negativePool: 'unseen'`). */
+  private seen: Int32Array[] = [];
 
   constructor(options: Partial<HGNOptions> = {}, train: Partial<NeuralTrainOptions> = {}) {
     super(train);
     this.options = { ...HGN_DEFAULTS, ...options };
-    this.name = this.options.loss === 'ce' ? 'HGN (CE)' : 'HGN';
+    const { negatives, l2 } = this.options;
+    if (!(Number.isInteger(negatives) && negatives >= 1)) throw new LmiError(`HGN: options.negatives must be an integer >= 1, got ${negatives}`);
+    if (!(l2 >= 0)) throw new LmiError(`HGN: options.l2 must be >= 0, got ${l2}`);
+    this.name = this.options.loss === 'bpr' ? 'HGN' : `HGN (${this.options.loss.toUpperCase()})`;
   }
 
   protected build(train: readonly Int32Array[], numItems: number): void {
     const { dim: d, window: l } = this.options;
     this.users = new Map(train.map((s, u) => [s.join(','), u]));
     this.numUsers = train.length;
+    this.seen = train.map((x) => Int32Array.from(new Set(x)).sort());
     const s = this.store;
     const std = 1 / d;
     s.add('item_embedding', [numItems + 1, d], std); // row numItems = padding (masked out)
@@ -115,9 +132,7 @@ export class HGN extends NeuralSeqRec<HGNSample> {
     const negRows: number[] = [];
     pos.forEach((t, i) => {
       for (let j = 0; j < k; j++) {
-        let n = ctx.rng.int(this.numItems);
-        if (n === t) n = (n + 1) % this.numItems;
-        neg.push(n);
+        neg.push(this.negative(batch[rows[i]].user, t, ctx.rng));
         negRows.push(i);
       }
     });
@@ -127,9 +142,36 @@ export class HGN extends NeuralSeqRec<HGNSample> {
     };
     const sPos = score(h, pos);
     const sNeg = score(gatherRows(h, negRows), neg);
-    // −log σ(pos) − log(1 − σ(neg)) = softplus(−pos) + softplus(neg); summed per target, averaged over targets
-    const total = tf.add(tf.sum(tf.softplus(tf.neg(sPos))), tf.sum(tf.softplus(sNeg)));
-    return tf.div(total, pos.length) as tf.Scalar;
+    let data: tf.Scalar;
+    if (this.options.loss === 'bpr') {
+      // −log σ(pos − neg) = softplus(neg − pos), averaged over the (target, negative) pairs
+      data = tf.mean(tf.softplus(tf.sub(sNeg, tf.reshape(gatherRows(tf.reshape(sPos, [-1, 1]), negRows), [-1])))) as tf.Scalar;
+    } else {
+      // −log σ(pos) − log(1 − σ(neg)) = softplus(−pos) + softplus(neg); summed per target, averaged over targets
+      data = tf.div(tf.add(tf.sum(tf.softplus(tf.neg(sPos))), tf.sum(tf.softplus(sNeg))), pos.length) as tf.Scalar;
+    }
+    return this.options.l2 > 0 ? tf.add(data, tf.mul(this.l2Norm(), this.options.l2 / (2 * neg.length))) as tf.Scalar : data;
+  }
+
+  /** A uniform item ≠ `target` from the negative pool (any item ≠ `target` if the user has seen them all). */
+  private negative(user: number, target: number, rng: StepContext['rng']): number {
+    const seen = this.seen[user];
+    if (this.options.negativePool === 'all' || seen.length >= this.numItems) {
+      const n = rng.int(this.numItems - 1);
+      return n >= target ? n + 1 : n;
+    }
+    let n = rng.int(this.numItems - seen.length); // the n-th unseen item: skip the seen ones at or below it
+    for (const x of seen) {
+      if (x > n) break;
+      n++;
+    }
+    return n;
+  }
+
+  /** ‖Θ‖² over every parameter except the instance gates. */
+  private l2Norm(): tf.Scalar {
+    const terms = [...this.store.params].filter(([n]) => !n.startsWith('instance_gate')).map(([, v]) => tf.sum(tf.square(v)));
+    return tf.addN(terms) as tf.Scalar;
   }
 
   protected userVectors(histories: readonly Int32Array[]): tf.Tensor2D {
