@@ -66,9 +66,14 @@ export type IdSourceLike = IdSource | ((corpus: Corpus) => IdSource) | ClassicId
 
 /** The task's IDs: `ids` (resolved against `corpus`), or HC on TF-IDF by default. */
 export function resolveIds(cfg: LmiConfig, corpus: Corpus, ids?: IdSourceLike): IdSource {
+  if (ids === undefined) return hcIds(cfg, corpus);
   if (typeof ids === 'function') return ids(corpus);
-  if (ids && 'indexer' in ids) return hcIds(cfg, corpus, ids.embedding ?? 'tfidf', ids.indexer);
-  return ids ?? hcIds(cfg, corpus);
+  if (isClassicIds(ids)) return hcIds(cfg, corpus, ids.embedding ?? 'tfidf', ids.indexer);
+  return ids;
+}
+
+function isClassicIds(ids: IdSource | ClassicIds): ids is ClassicIds {
+  return 'indexer' in ids;
 }
 
 /** Starting point of fine-tuning: any T5 and its tokenizer (vocabSize = tokenizer.vocabSize). */
