@@ -248,6 +248,15 @@ export function ablationResult(study: AblationStudy, base: LmiConfig, meta: Omit
   };
 }
 
+/** Metadata of a study's result: its corpus, settings, variants and timing. */
+function studyMeta(id: string, study: AblationStudy, base: LmiConfig, backend: string, variants: unknown, paper: string): ExperimentResult['meta'] {
+  const config = { base, settings: study.settings, variants };
+  return {
+    id, data: `${study.corpus.source} (${study.corpus.docs.length} docs)`, configHash: configHash(config), config,
+    seed: base.seed, backend, seconds: study.seconds, paper,
+  };
+}
+
 export const lmindexerAblations: Experiment = {
   id: 'lmindexer-ablations',
   title: 'LMIndexer training ablations (Figure 4, Table 15) and reconstructor depth (Table 4)',
@@ -255,11 +264,8 @@ export const lmindexerAblations: Experiment = {
   async run(base: LmiConfig, opts: RunOptions): Promise<ExperimentResult> {
     const info = await initBackend();
     const study = await runAblations(base, { smoke: opts.smoke });
-    return ablationResult(study, base, {
-      id: 'lmindexer-ablations', configHash: configHash({ base, settings: study.settings }), config: { base, settings: study.settings, variants: ABLATION_VARIANTS },
-      seed: base.seed, backend: describeBackend(info), seconds: study.seconds,
-      paper: 'Figure 4 (Amazon-Sports curves), Table 15 (commitment loss, Amazon), Table 4 (reconstructor depth, Amazon-Beauty).',
-    });
+    return ablationResult(study, base, studyMeta('lmindexer-ablations', study, base, describeBackend(info), ABLATION_VARIANTS,
+      'Figure 4 (Amazon-Sports curves), Table 15 (commitment loss, Amazon), Table 4 (reconstructor depth, Amazon-Beauty).'));
   },
 };
 
@@ -286,12 +292,8 @@ export const lmindexerAblationsScientific: Experiment = {
     return {
       tables: [table15(study), table4(study), ranOnly(orderingTable(study)), summaryTable(study)].map((t) => renamed(t, name)),
       figures: [],
-      meta: {
-        id: 'lmindexer-ablations-scientific', data: `${study.corpus.source} (${study.corpus.docs.length} docs)`,
-        configHash: configHash({ base, settings, variants: SCIENTIFIC_ABLATION_VARIANTS }), config: { base, settings, variants: SCIENTIFIC_ABLATION_VARIANTS },
-        seed: base.seed, backend: describeBackend(info), seconds: study.seconds,
-        paper: 'Table 15 (commitment loss, Amazon, K = 512), Table 4 (reconstructor depth, Amazon-Beauty).',
-      },
+      meta: studyMeta('lmindexer-ablations-scientific', study, base, describeBackend(info), SCIENTIFIC_ABLATION_VARIANTS,
+        'Table 15 (commitment loss, Amazon, K = 512), Table 4 (reconstructor depth, Amazon-Beauty).'),
     };
   },
 };

@@ -14,6 +14,7 @@ import { DataParallel } from '../../src/train/parallel/engine';
 import { shardSeq2Seq, t5ReplicaTask } from '../../src/train/parallel/t5-replica';
 import { resolveWorkers } from '../../src/train/parallel/task';
 import { Trainer } from '../../src/train/trainer';
+import { relativeL2Error } from '../helpers/numeric';
 
 const CFG: ModelConfig = {
   dModel: 16, dKv: 4, dFf: 32, numLayers: 1, numDecoderLayers: 1, numHeads: 2, relativeAttentionNumBuckets: 8,
@@ -75,13 +76,8 @@ test('2 replicas: averaged gradient = whole-batch gradient (rel. error ≤ 1e-5)
   try {
     const { gradient, loss, names: order } = await dp.gradients(batches);
     assert.deepEqual(order, names);
-    let num = 0;
-    let den = 0;
-    for (let j = 0; j < ref.length; j++) {
-      num += (gradient[j] - ref[j]) ** 2;
-      den += ref[j] ** 2;
-    }
-    assert.ok(Math.sqrt(num / den) <= 1e-5, `relative error ${Math.sqrt(num / den)}`);
+    const err = relativeL2Error(gradient, ref);
+    assert.ok(err <= 1e-5, `relative error ${err}`);
     assert.ok(Math.abs(loss - refLoss) < 1e-5, `loss ${loss} vs ${refLoss}`);
   } finally {
     await dp.close();
