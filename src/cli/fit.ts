@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { removeStaleTemps, writeFileAtomic } from '../atomic-write';
 import { describeBackend, initBackend } from '../backend';
-import { configHash } from '../config';
+import { corpusHash } from '../data/corpus-hash';
 import { loadCorpus } from '../data/loaders';
 import type { Corpus } from '../data/types';
 import { LmiError } from '../errors';
@@ -81,7 +81,7 @@ function checkFreshRunFolder(run: string): void {
 /** A run folder records the documents it learns IDs for (`corpus.json`); `--resume` on other documents is an error. */
 function checkSameCorpus(run: string, corpus: Corpus, resume: boolean): void {
   const file = path.join(run, 'corpus.json');
-  const now = { name: corpus.name, numDocs: corpus.docs.length, hash: configHash(corpus.docs.map((d) => [d.id, d.text])) };
+  const now = { name: corpus.name, numDocs: corpus.docs.length, hash: corpusHash(corpus) };
   if (resume && fs.existsSync(file)) {
     let was: typeof now;
     try {

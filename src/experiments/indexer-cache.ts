@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { removeStaleTemps } from '../atomic-write';
 import { configHash, type LmiConfig } from '../config';
+import { corpusHash } from '../data/corpus-hash';
 import type { Corpus } from '../data/types';
 import { LmiError } from '../errors';
 import { type FitOptions, LMIndexer } from '../indexer/lmindexer';
@@ -54,11 +55,6 @@ export interface CachedIndex {
   fitCpuSeconds: number;
   /** Seconds this call took (load or fit + save). */
   seconds: number;
-}
-
-/** Hash of a corpus's documents (ids and texts, in order) — what the IDs are learned from. */
-export function corpusHash(corpus: Corpus): string {
-  return configHash(corpus.docs.map((d) => [d.id, d.text]));
 }
 
 /** What the cache key covers, also written into `index.json` as the folder's config. */
