@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { makeConfig, preset } from '../../src/config';
+import { makeConfig } from '../../src/config';
 import type { Corpus } from '../../src/data/types';
 import { loadCorpus } from '../../src/data/loaders';
 import { dataDir } from '../../src/data/paths';
@@ -20,6 +20,7 @@ import { loadIdIndex, saveIdIndex } from '../../src/quantize/id-index';
 import { DEFAULT_RQVAE, type RqVaeConfig } from '../../src/quantize/rq-vae';
 import { rqVaeIndexWithUnseen, scaleLike } from '../../src/quantize/rq-vae-assign';
 import { Rng } from '../../src/rng';
+import { TINY_INDEXER_STAGES, tinyIndexerConfig } from '../helpers/tiny-indexer';
 
 const TINY_RQ: RqVaeConfig = { ...DEFAULT_RQVAE, levels: 2, codebookSize: 8, latentDim: 8, hidden: [32], epochs: 2, warmupEpochs: 1, batchSize: 64 };
 
@@ -108,11 +109,8 @@ test('lmindexerZeroShotIds: seen items keep the index IDs, held-out items get th
   const docs = Array.from({ length: 40 }, (_, i) => ({ id: `d${i}`, text: Array.from({ length: 8 }, (_, j) => topics[i % 3][(i * 7 + j * 3) % 4]).join(' ') }));
   const corpus: Corpus = { name: 'tiny', source: 'test', labelKeys: [], docs };
   const split = { seen: Array.from({ length: 36 }, (_, i) => i), heldOut: [36, 37, 38, 39] };
-  const cfg = preset('small');
-  cfg.model = { ...cfg.model, dModel: 16, dKv: 8, numHeads: 2, dFf: 32, numLayers: 1, numDecoderLayers: 1, dropoutRate: 0 };
-  cfg.tokenizer = { ...cfg.tokenizer, maxLength: 16, vocabSize: 200, minFrequency: 1 };
-  cfg.indexer = { ...cfg.indexer, idLength: 2, codebookSize: 4, batchSize: 12 };
-  const lmi = new LMIndexer(cfg, { reconWarmupEpochs: 1, encoderWarmupEpochs: 1, jointEpochs: 1, probeDocs: 12 });
+  const cfg = tinyIndexerConfig();
+  const lmi = new LMIndexer(cfg, TINY_INDEXER_STAGES);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lmi-t14-lmi-'));
   try {
     const seenCorpus = { ...corpus, docs: docs.slice(0, 36) };

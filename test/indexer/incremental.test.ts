@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { quietTempDirs } from '../helpers/quiet-tmp';
-import { makeConfig, preset } from '../../src/config';
+import { makeConfig } from '../../src/config';
 import { loadCorpus } from '../../src/data/loaders';
 import { dataDir } from '../../src/data/paths';
 import type { Corpus, Doc } from '../../src/data/types';
@@ -22,6 +22,7 @@ import { hcPaths, loadHcState } from '../../src/quantize/hc-state';
 import { decodeHcTree, encodeHcTree, type HcTree, placeInTree } from '../../src/quantize/hc-tree';
 import { loadIdIndex, saveIdIndex } from '../../src/quantize/id-index';
 import { Rng } from '../../src/rng';
+import { TINY_INDEXER_STAGES, tinyIndexerConfig } from '../helpers/tiny-indexer';
 
 const tmp = quietTempDirs('lmi-inc-');
 
@@ -178,12 +179,9 @@ test('LMIndexer: add unseen texts with the saved model — unique IDs, old IDs u
     const t = topics[i % 3];
     return { id: `d${i}`, text: Array.from({ length: 8 }, (_, j) => t[(i * 7 + j * 3) % 4] + (j % 3 === 0 ? ' the' : '')).join(' ') };
   });
-  const cfg = preset('small');
-  cfg.model = { ...cfg.model, dModel: 16, dKv: 8, numHeads: 2, dFf: 32, numLayers: 1, numDecoderLayers: 1, dropoutRate: 0 };
-  cfg.tokenizer = { ...cfg.tokenizer, maxLength: 16, vocabSize: 200, minFrequency: 1 };
-  cfg.indexer = { ...cfg.indexer, idLength: 2, codebookSize: 4, batchSize: 12 };
+  const cfg = tinyIndexerConfig();
   const base: Corpus = { name: 'tiny', source: 'test', labelKeys: [], docs: docs.slice(0, 36) };
-  const lmi = new LMIndexer(cfg, { reconWarmupEpochs: 1, encoderWarmupEpochs: 1, jointEpochs: 1, probeDocs: 12 });
+  const lmi = new LMIndexer(cfg, TINY_INDEXER_STAGES);
   const dir = path.join(tmp('lmi'), 'idx');
   try {
     const result = await lmi.fit(base);
