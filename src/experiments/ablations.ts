@@ -260,7 +260,7 @@ function studyMeta(id: string, study: AblationStudy, base: LmiConfig, backend: s
 export const lmindexerAblations: Experiment = {
   id: 'lmindexer-ablations',
   title: 'LMIndexer training ablations (Figure 4, Table 15) and reconstructor depth (Table 4)',
-  version: 1,
+  version: 2,
   async run(base: LmiConfig, opts: RunOptions): Promise<ExperimentResult> {
     const info = await initBackend();
     const study = await runAblations(base, { smoke: opts.smoke });
@@ -283,7 +283,7 @@ function ranOnly(t: Table): Table {
 export const lmindexerAblationsScientific: Experiment = {
   id: 'lmindexer-ablations-scientific',
   title: 'Table 4 (reconstructor depth) and Table 15 (commitment loss) on Scientific',
-  version: 1,
+  version: 2,
   async run(base: LmiConfig, opts: RunOptions): Promise<ExperimentResult> {
     const info = await initBackend();
     const settings = opts.smoke ? SCIENTIFIC_ABLATION_SMOKE_SETTINGS : SCIENTIFIC_ABLATION_SETTINGS;

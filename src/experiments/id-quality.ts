@@ -232,8 +232,8 @@ async function computeStandins(corpus: Corpus, base: LmiConfig, s: EncoderStandi
   let t = Date.now();
   let glove = '';
   const init = s.gloveInit
-    ? (model: T5, tok: Tokenizer): void => {
-      const r = initEmbeddingsFromGlove(model.params.get('shared.weight')!, tok, tok.vocabSize, cfg.seed + 3);
+    ? (model: T5, tok: Tokenizer, texts: readonly string[]): void => {
+      const r = initEmbeddingsFromGlove(model.params.get('shared.weight')!, tok, tok.vocabSize, cfg.seed + 3, texts);
       glove = `, token embeddings GloVe-initialised (${r.covered}/${r.wholeWords} whole words)`;
     }
     : undefined;

@@ -24,7 +24,7 @@ import type { IndexerResult } from '../quantize/types';
 /** Default cache root, relative to the working directory (`make figures` runs in the repository root). */
 export const DEFAULT_INDEXER_CACHE_ROOT = path.join('figures', 'cache', 'indexers');
 /** Bump when LMIndexer training changes in a way that invalidates cached IDs. */
-export const LMINDEXER_CACHE_VERSION = 1;
+export const LMINDEXER_CACHE_VERSION = 2;
 
 export interface IndexerCacheOptions {
   /** Folder holding the cached index folders (default `DEFAULT_INDEXER_CACHE_ROOT`). */

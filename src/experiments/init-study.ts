@@ -160,7 +160,7 @@ export function studyConfig(base: LmiConfig, s: InitStudySettings, corpus: DataC
 async function pretrainedStart(cfg: LmiConfig, tok: Tokenizer, texts: readonly string[], glove: boolean, epochs: number): Promise<{ model: T5; loss: number }> {
   const model = T5.create({ ...cfg.model, vocabSize: tok.vocabSize }, { seed: cfg.seed });
   // Same projection seed as LMIndexer's own gloveInit (options.seed + 3), so (b) and (d) start from equal rows.
-  if (glove) initEmbeddingsFromGlove(model.params.get('shared.weight')!, tok, tok.vocabSize, cfg.seed + 3);
+  if (glove) initEmbeddingsFromGlove(model.params.get('shared.weight')!, tok, tok.vocabSize, cfg.seed + 3, texts);
   const seqs = texts.map((t) => tok.encode(t).slice(0, cfg.tokenizer.maxLength));
   const bs = cfg.indexer.batchSize;
   const stepsPerEpoch = Math.max(1, Math.floor(seqs.length / bs));
@@ -313,6 +313,6 @@ export async function initStudyExperiment(base: LmiConfig, s: InitStudySettings)
 export const initStudy: Experiment = {
   id: 'init-study',
   title: 'LMIndexer initialisation study: random vs GloVe vs corpus pretraining',
-  version: 1,
+  version: 2,
   run: (base: LmiConfig, opts: RunOptions) => initStudyExperiment(base, opts.smoke ? SMOKE_INIT_STUDY : SMALL_INIT_STUDY),
 };

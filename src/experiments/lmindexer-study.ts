@@ -123,7 +123,7 @@ export function comparisonResult(c: IndexerComparison, id: string, meta: Experim
 export const lmindexerSynthetic: Experiment = {
   id: 'lmindexer-synthetic',
   title: 'LMIndexer vs HC (TF-IDF) and GloVe k-means on the synthetic corpus',
-  version: 1,
+  version: 2,
   async run(base: LmiConfig, opts: RunOptions): Promise<ExperimentResult> {
     const t0 = Date.now();
     const info = await initBackend();

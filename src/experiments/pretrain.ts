@@ -29,7 +29,7 @@ export interface PretrainRunOptions {
   /** Show a progress bar (CLI). */
   progress?: boolean;
   /** Called once on the freshly created model, before pretraining (e.g. GloVe-initialise its token embeddings). */
-  init?: (model: T5, tokenizer: Tokenizer) => void;
+  init?: (model: T5, tokenizer: Tokenizer, texts: readonly string[]) => void;
   /** Data-parallel replicas (worker threads): a number or 'auto' (the cores, on wasm/cpu). Default 1. */
   workers?: 'auto' | number;
 }
@@ -51,7 +51,7 @@ export async function pretrainOnCorpus(cfg: LmiConfig, opts: PretrainRunOptions)
   const tokenizer = buildTokenizer(cfg.tokenizer, texts);
   const sequences = texts.map((t) => tokenizer.encode(t).slice(0, cfg.tokenizer.maxLength));
   const model = T5.create({ ...cfg.model, vocabSize: tokenizer.vocabSize }, { seed: rng.seed() });
-  opts.init?.(model, tokenizer);
+  opts.init?.(model, tokenizer, texts);
   const out = opts.outDir;
   // A resumed run writes its tokenizer only after the checkpoint accepted it: a refused resume (another config)
   // must leave the folder as it was.

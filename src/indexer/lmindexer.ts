@@ -164,7 +164,7 @@ export class LMIndexer {
       // GloVe initialises a random encoder; a pretrained one keeps the embeddings it learned.
       if (o.gloveInit && opts.pretrained) say('lmindexer: pretrained start — GloVe init skipped (the pretrained embeddings are kept)');
       else if (o.gloveInit) {
-        this.gloveReport = initEmbeddingsFromGlove(this.encoder!.params.get('shared.weight')!, this.tokenizer!, this.tokenizer!.vocabSize, o.seed + 3);
+        this.gloveReport = initEmbeddingsFromGlove(this.encoder!.params.get('shared.weight')!, this.tokenizer!, this.tokenizer!.vocabSize, o.seed + 3, texts);
         say(`lmindexer: GloVe init ${this.gloveReport.covered}/${this.gloveReport.wholeWords} whole-word tokens (${this.gloveReport.projection})`);
       }
     }
