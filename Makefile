@@ -1,5 +1,5 @@
 # lmindexer-ts — every target installs what it needs first (`make setup` is idempotent).
-#   make figures   run every experiment (PRESET=small by default; PRESET=paper on a GPU) → figures/
+#   make figures   run every experiment (PRESET=small by default; PRESET=paper on a GPU; SMOKE=1; JOBS=N) → figures/
 #   make test      typecheck + unit tests + headless execution of all notebooks in smoke mode
 #   make unit      unit tests only (no notebooks)
 SHELL := /bin/bash
@@ -34,8 +34,9 @@ test: setup typecheck
 notebooks: setup
 	bash scripts/run-notebooks.sh
 
+# SMOKE=1: tiny sizes (minutes); JOBS=N: experiments computed at once (default one per core).
 figures: setup
-	$(NODE_BIN)/tsx src/cli.ts figures --preset $(PRESET)
+	$(NODE_BIN)/tsx src/cli.ts figures --preset $(PRESET) $(if $(filter 1,$(SMOKE)),--smoke,) $(if $(JOBS),--jobs $(JOBS),)
 
 bench: setup
 	$(NODE_BIN)/tsx bench/run.ts $(if $(QUICK),--quick,)

@@ -1,12 +1,14 @@
 /** `lmindexer figures`: run the experiments behind the paper's tables and figures. */
 import { parseArgs } from 'node:util';
 import { makeFigures } from '../experiments/figures';
-import { type Command, presetOption } from './options';
+import { type Command, intOption, presetOption } from './options';
 
 export const figuresCommand: Command = {
   name: 'figures',
-  usage: `[--preset small|paper] [--only id,id] [--force] [--smoke] [--out DIR]
-run the experiments behind the paper's tables/figures → DIR (default figures/): REPORT.md, index.html`,
+  usage: `[--preset small|paper] [--only id,id] [--force] [--smoke] [--out DIR] [--jobs N] [--compute-only]
+run the experiments behind the paper's tables/figures → DIR (default figures/): REPORT.md, index.html
+--jobs N: experiments computed at once in child processes (default LMI_FIGURES_JOBS or one per core)
+--compute-only: write the experiments' cache files only (what each child process does)`,
   async run(args) {
     const { values } = parseArgs({
       args,
@@ -16,6 +18,8 @@ run the experiments behind the paper's tables/figures → DIR (default figures/)
         force: { type: 'boolean', default: false },
         smoke: { type: 'boolean', default: process.env.LMI_SMOKE === '1' },
         out: { type: 'string', default: 'figures' },
+        jobs: { type: 'string' },
+        'compute-only': { type: 'boolean', default: false },
       },
     });
     const preset = presetOption(values.preset);
@@ -25,6 +29,8 @@ run the experiments behind the paper's tables/figures → DIR (default figures/)
       force: values.force,
       smoke: values.smoke,
       outDir: values.out,
+      jobs: intOption('jobs', values.jobs),
+      computeOnly: values['compute-only'],
     });
   },
 };

@@ -24,21 +24,29 @@ import type { LmiConfig } from '../config';
  */
 export const FIGURES_GENERATIVE_BUDGET: Partial<GenerativeSettings> = { pretrainEpochs: 1, epochs: 3, workers: 'auto' };
 const FIGURES_MAX_USERS = 1000;
+/** Users per point of the ID-length and codebook-size sweeps inside `make figures` (the sweep's own default: 200). */
+const FIGURES_SWEEP_USERS = 100;
 
 const budget = (o: RunOptions) => (o.smoke ? {} : { settings: FIGURES_GENERATIVE_BUDGET });
 
+/**
+ * `estimateSeconds`: one-core seconds of each full (small-preset) run measured on the 2-core development machine;
+ * they only order a parallel `make figures` (longest first) and feed its ETA.
+ */
 export const ALL_EXPERIMENTS: readonly Experiment[] = [
-  quickstart,
-  table1,
-  idInspection,
-  pretrainExperiment,
-  lmindexerSynthetic,
-  lmindexerAblations,
-  lmindexerAblationsScientific,
-  initStudy,
-  { ...table5, run: (cfg: LmiConfig, o: RunOptions) => runTable5(cfg, { ...o, ...budget(o) }) },
+  { ...quickstart, estimateSeconds: 5 },
+  { ...table1, estimateSeconds: 1000 },
+  { ...idInspection, estimateSeconds: 30 },
+  { ...pretrainExperiment, estimateSeconds: 80 },
+  { ...lmindexerSynthetic, estimateSeconds: 300 },
+  { ...lmindexerAblations, estimateSeconds: 270 },
+  { ...lmindexerAblationsScientific, estimateSeconds: 1100 },
+  { ...initStudy, estimateSeconds: 260 },
+  { ...table5, estimateSeconds: 870, run: (cfg: LmiConfig, o: RunOptions) => runTable5(cfg, { ...o, ...budget(o) }) },
   {
     ...table3,
+    estimateSeconds: 1300,
+    after: ['table1'],
     // rq-VAE beside HC, and (full runs) the LMIndexer that Table 1 trained on Beauty, loaded from its cache.
     run: async (cfg: LmiConfig, o: RunOptions) => runTable3(cfg, {
       ...o, ...budget(o),
@@ -46,7 +54,11 @@ export const ALL_EXPERIMENTS: readonly Experiment[] = [
       ...(o.smoke ? {} : { maxUsers: FIGURES_MAX_USERS }),
     }),
   },
-  { ...table2, run: (cfg: LmiConfig, o: RunOptions) => runTable2(cfg, { ...o, ...budget(o), ...(o.smoke ? {} : { maxUsers: FIGURES_MAX_USERS }) }) },
-  { ...table14, run: (cfg: LmiConfig, o: RunOptions) => runTable14(cfg, { ...o, ...budget(o) }) },
-  { ...idSweeps, run: (cfg: LmiConfig, o: RunOptions) => runIdSweeps(cfg, { ...o, ...(o.smoke ? {} : { settings: { workers: 'auto' } }) }) },
+  { ...table2, estimateSeconds: 1400, run: (cfg: LmiConfig, o: RunOptions) => runTable2(cfg, { ...o, ...budget(o), ...(o.smoke ? {} : { maxUsers: FIGURES_MAX_USERS }) }) },
+  { ...table14, estimateSeconds: 600, run: (cfg: LmiConfig, o: RunOptions) => runTable14(cfg, { ...o, ...budget(o) }) },
+  {
+    ...idSweeps,
+    estimateSeconds: 1800,
+    run: (cfg: LmiConfig, o: RunOptions) => runIdSweeps(cfg, { ...o, ...(o.smoke ? {} : { maxUsers: FIGURES_SWEEP_USERS, settings: { workers: 'auto' } }) }),
+  },
 ];

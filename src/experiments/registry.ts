@@ -20,5 +20,9 @@ export interface Experiment {
   /** Bump when the experiment's code changes in a way that invalidates cached results. */
   version: number;
   run(cfg: LmiConfig, opts: RunOptions): Promise<ExperimentResult>;
+  /** Experiments whose cached artefacts this one reads; a parallel `make figures` starts it after them. */
+  after?: readonly string[];
+  /** Expected seconds on one core of the small preset (orders a parallel `make figures`, longest first). */
+  estimateSeconds?: number;
 }
 

@@ -31,3 +31,15 @@ test('make figures: writes tables, figures, REPORT.md and index.html, then reuse
 test('make figures: unknown experiment ids are a clear error', async () => {
   await assert.rejects(makeFigures({ outDir: os.tmpdir(), only: ['table99'], experiments: [quickstart] }), /unknown experiment id\(s\) table99; known: quickstart/);
 });
+
+test('make figures with jobs = 2: experiments computed in child processes, written from their caches', { timeout: 300_000 }, async () => {
+  process.env.LMI_QUIET = '1';
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'lmi-figs-jobs-'));
+  const entries = await makeFigures({ outDir: out, smoke: true, only: ['quickstart', 'id-inspection'], jobs: 2 });
+  assert.deepEqual(entries.map((e) => [e.result.meta.id, e.cached]), [['quickstart', false], ['id-inspection', false]]);
+  for (const id of ['quickstart', 'id-inspection']) assert.ok(fs.existsSync(path.join(out, 'logs', `${id}.log`)), `log of ${id}`);
+  assert.ok(fs.existsSync(path.join(out, 'REPORT.md')));
+  const again = await makeFigures({ outDir: out, smoke: true, only: ['quickstart', 'id-inspection'], jobs: 2 });
+  assert.deepEqual(again.map((e) => e.cached), [true, true]);
+  assert.deepEqual(again[1].result.tables, entries[1].result.tables);
+});

@@ -50,14 +50,24 @@ export function loadReplicaSpec<B>(task: ReplicaTask): ReplicaSpec<B, unknown> {
 }
 
 /**
- * Replicas to use: an explicit number is taken as is (≥ 1); `'auto'` = the machine's cores on single-threaded
+ * Cores this process may use: `LMI_CORES` when set (a parallel `make figures` gives each experiment process its
+ * share), else the machine's.
+ */
+export function availableCores(): number {
+  const env = Number(process.env.LMI_CORES);
+  if (Number.isInteger(env) && env >= 1) return env;
+  return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+}
+
+/**
+ * Replicas to use: an explicit number is taken as is (≥ 1); `'auto'` = `availableCores()` on single-threaded
  * backends (wasm, cpu), 1 on natively threaded ones (tfjs-node) or when no replica task is given.
  */
 export function resolveWorkers(workers: 'auto' | number | undefined, opts: { multiThreaded: boolean; hasTask: boolean }): number {
   if (workers === undefined) return 1;
   if (workers === 'auto') {
     if (opts.multiThreaded || !opts.hasTask) return 1;
-    return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+    return availableCores();
   }
   if (!(Number.isInteger(workers) && workers >= 1)) throw new LmiError(`trainer: workers must be 'auto' or an integer ≥ 1, got ${workers}`);
   if (workers > 1 && !opts.hasTask) throw new LmiError(`trainer: workers = ${workers} needs a replicaTask (how a worker builds its model replica)`);

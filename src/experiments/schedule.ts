@@ -1,0 +1,41 @@
+/**
+ * Order of the experiments `make figures` runs side by side: longest first (the classic LPT rule, so the long runs
+ * do not end up alone at the tail), never before the experiments named in `after` have finished.
+ */
+import { LmiError } from '../errors';
+
+export interface ScheduledJob {
+  id: string;
+  /** Experiments whose cached artefacts this one reads (e.g. Table 3 loads the LMIndexer Table 1 trained). */
+  after: readonly string[];
+  /** Expected one-core seconds (for the order and the ETA). */
+  estimate: number;
+}
+
+/**
+ * The next job to start: the longest pending job whose `after` jobs are all finished (an `after` id that is not
+ * pending or running — cached, not chosen, failed — counts as finished). Undefined when none can start now.
+ */
+export function nextJob(pending: readonly ScheduledJob[], running: ReadonlySet<string>): ScheduledJob | undefined {
+  const waiting = new Set([...pending.map((j) => j.id), ...running]);
+  const ready = pending.filter((j) => j.after.every((a) => a === j.id || !waiting.has(a)));
+  return ready.reduce<ScheduledJob | undefined>((best, j) => (best === undefined || j.estimate > best.estimate ? j : best), undefined);
+}
+
+/** Simulated wall seconds of running `jobs` on `slots` parallel slots with `nextJob` (for the plan line and tests). */
+export function plannedSeconds(jobs: readonly ScheduledJob[], slots: number): number {
+  const pending = [...jobs];
+  const running: { job: ScheduledJob; end: number }[] = [];
+  let now = 0;
+  while (pending.length || running.length) {
+    let j: ScheduledJob | undefined;
+    while (running.length < slots && (j = nextJob(pending, new Set(running.map((r) => r.job.id))))) {
+      pending.splice(pending.indexOf(j), 1);
+      running.push({ job: j, end: now + j.estimate });
+    }
+    if (!running.length) throw new LmiError(`schedule: jobs wait on each other: ${pending.map((p) => p.id).join(', ')}`);
+    running.sort((a, b) => a.end - b.end);
+    now = running.shift()!.end;
+  }
+  return now;
+}
