@@ -1,7 +1,7 @@
 /**
  * `make bench`: run the benchmarks one after another (each in its own process, so timings do not share a heap),
  * then print one Markdown table of the headline figures and write bench/results/summary.{json,md}.
- *   npx tsx bench/run.ts [--only kmeans,beam-search,train-throughput,parallel,scaling] [--quick]
+ *   npx tsx bench/run.ts [--only kmeans,beam-search,train-throughput,parallel,parallel-inference,scaling] [--quick]
  * Each bench writes its own detailed JSON under bench/results/, and runs under the bench/rss.ts preload, which
  * writes its peak RSS and live tensors at exit to bench/results/<name>.rss.json (one summary row per bench).
  * Timings on a shared 2-core machine are noisy: compare figures from the same run (ours vs the peer in the same
@@ -59,6 +59,17 @@ const BENCHES: Bench[] = [
       return [
         { bench: 'parallel', metric: 'small T5 step: tokens/s, 1 → 2 replicas', ours: `${fmt(tps(1), 0)} → ${fmt(tps(2), 0)}`, peer: '–', ratio: `${fmt(j.ratios.speedup_over_1['2'])}× speed-up`, target: '≥ 1.7×' },
         { bench: 'parallel', metric: 'best tfjs tokens/s vs best PyTorch CPU', ours: fmt(Math.max(tps(1), tps(2)), 0), peer: bestPeer ? `PyTorch ${bestPeer.threads} thr ${fmt(best, 0)}` : '–', ratio: fmt(j.ratios.best_over_best_pytorch ?? NaN), target: '≥ 1.0' },
+      ];
+    },
+  },
+  {
+    name: 'parallel-inference',
+    args: (quick) => (quick ? ['--docs', '600', '--queries', '64', '--reps', '1'] : []),
+    rows: (j) => {
+      const at = (rows: any[], n: number, key: string): number => rows.find((r: any) => r.threads === n)?.[key] ?? NaN;
+      return [
+        { bench: 'parallel-inference', metric: `LMIndexer indexing docs/s (${j.meta.docs} docs), 1 → 2 threads`, ours: `${fmt(at(j.indexing, 1, 'docs_per_s'), 0)} → ${fmt(at(j.indexing, 2, 'docs_per_s'), 0)}`, peer: '–', ratio: `${fmt(j.ratios.indexing_speedup['2'])}× speed-up`, target: '≥ 1.7×' },
+        { bench: 'parallel-inference', metric: `beam 20 queries/s (${j.meta.queries} queries), 1 → 2 threads`, ours: `${fmt(at(j.search, 1, 'queries_per_s'), 1)} → ${fmt(at(j.search, 2, 'queries_per_s'), 1)}`, peer: '–', ratio: `${fmt(j.ratios.search_speedup['2'])}× speed-up`, target: '≥ 1.7×' },
       ];
     },
   },

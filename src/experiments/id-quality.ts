@@ -5,7 +5,8 @@
  */
 import { configHash, type LmiConfig } from '../config';
 import type { Corpus } from '../data/types';
-import { encoderInputs, pooledEmbeddings } from '../embeddings/encoder-pooled';
+import { encoderInputs } from '../embeddings/encoder-pooled';
+import { pooledEmbeddingsParallel } from '../embeddings/pooled-parallel';
 import { embedWithGlove } from '../embeddings/glove-docs';
 import { trainSimcse } from '../embeddings/simcse';
 import { initEmbeddingsFromGlove } from '../indexer/glove-init';
@@ -243,13 +244,13 @@ async function computeStandins(corpus: Corpus, base: LmiConfig, s: EncoderStandi
     const { model, tokenizer } = run;
     const inputs = encoderInputs((x) => tokenizer.encode(x), corpus.docs.map((d) => d.text), s.maxLength, tokenizer.eosId);
     t = Date.now();
-    const bert = pooledEmbeddings(model, inputs);
+    const bert = await pooledEmbeddingsParallel(model, inputs);
     let pool = (Date.now() - t) / 1000;
     const sim = await trainSimcse(model, inputs, {
       steps: s.simcseSteps, batchSize: s.simcseBatchSize, learningRate: s.simcseLearningRate, temperature: s.simcseTemperature, seed: new Rng(cfg.seed).fork().seed(),
     });
     t = Date.now();
-    const simcse = pooledEmbeddings(model, inputs);
+    const simcse = await pooledEmbeddingsParallel(model, inputs);
     pool += (Date.now() - t) / 1000;
     const pretrainLoss = epochLosses(run.result);
     const simcseLoss = sim.history.map((h) => h.loss);

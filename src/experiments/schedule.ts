@@ -1,6 +1,7 @@
 /**
- * Order of the experiments `make figures` runs side by side: longest first (the classic LPT rule, so the long runs
- * do not end up alone at the tail), never before the experiments named in `after` have finished.
+ * Order of the experiments `make figures` runs side by side: longest chain first (a job's own estimate plus the
+ * longest chain of the jobs waiting on it — the critical-path rule, which is "longest first" for independent jobs),
+ * never before the experiments named in `after` have finished.
  */
 import { LmiError } from '../errors';
 
@@ -12,14 +13,28 @@ export interface ScheduledJob {
   estimate: number;
 }
 
+/** Seconds from the start of `job` to the end of the longest chain of pending jobs that wait on it. */
+export function chainSeconds(job: ScheduledJob, pending: readonly ScheduledJob[], seen: ReadonlySet<string> = new Set()): number {
+  const next = new Set([...seen, job.id]);
+  const waiting = pending.filter((d) => d.id !== job.id && !seen.has(d.id) && d.after.includes(job.id));
+  return job.estimate + Math.max(0, ...waiting.map((d) => chainSeconds(d, pending, next)));
+}
+
 /**
- * The next job to start: the longest pending job whose `after` jobs are all finished (an `after` id that is not
- * pending or running — cached, not chosen, failed — counts as finished). Undefined when none can start now.
+ * The next job to start: of the pending jobs whose `after` jobs are all finished (an `after` id that is not pending
+ * or running — cached, not chosen, failed — counts as finished), the one heading the longest chain. Undefined when
+ * none can start now.
  */
 export function nextJob(pending: readonly ScheduledJob[], running: ReadonlySet<string>): ScheduledJob | undefined {
   const waiting = new Set([...pending.map((j) => j.id), ...running]);
   const ready = pending.filter((j) => j.after.every((a) => a === j.id || !waiting.has(a)));
-  return ready.reduce<ScheduledJob | undefined>((best, j) => (best === undefined || j.estimate > best.estimate ? j : best), undefined);
+  let best: ScheduledJob | undefined;
+  let bestChain = -Infinity;
+  for (const j of ready) {
+    const c = chainSeconds(j, pending);
+    if (c > bestChain) [best, bestChain] = [j, c];
+  }
+  return best;
 }
 
 /** Simulated wall seconds of running `jobs` on `slots` parallel slots with `nextJob` (for the plan line and tests). */

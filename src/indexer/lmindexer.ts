@@ -16,7 +16,7 @@ import type { LmiConfig, ModelConfig } from '../config';
 import type { Corpus } from '../data/types';
 import { LmiError } from '../errors';
 import { gatherRows } from '../nn/embedding';
-import { type HostTensor, readSafetensors, writeSafetensors } from '../nn/safetensors';
+import { readSafetensors, writeSafetensors } from '../nn/safetensors';
 import { T5 } from '../model/t5';
 import { IdVocab, withIdTokens } from '../generative/id-tokens';
 import { type CodebookOptions, argmaxCodes, codebookLogits } from '../quantize/codebook';
@@ -27,6 +27,8 @@ import { Rng } from '../rng';
 import { type EncodedBatch, buildTokenizer, encodeBatch, loadTokenizer } from '../text/index';
 import type { Tokenizer } from '../text/tokenizer';
 import { DataParallel } from '../train/parallel/engine';
+import { type FrozenTensor, assignHostTensors, hostTensors } from '../train/parallel/host-tensors';
+import { type MapSpec, type MapTask, type ParallelMapOptions, mapThreads, parallelMap } from '../train/parallel/map';
 import { type StepContext, Trainer } from '../train/trainer';
 import { batchOrder, batchesPerEpoch, docBatch, hintBatch } from './batches';
 import { DiagnosticsLog, changedShare, codesOf, corpusHidden, positionStats, tokenScores } from './diagnostics';
@@ -73,6 +75,26 @@ export interface FitOptions {
 }
 
 const FORMAT = 'lmindexer-model';
+
+/** `indexer.json`: everything but the weights. */
+export interface LMIndexerMeta {
+  format: string;
+  version: number;
+  options: LMIndexerOptions;
+  model: ModelConfig;
+  tokenizerConfig: LmiConfig['tokenizer'];
+  textVocab: number;
+  /** `Tokenizer.toJSON()` output. */
+  tokenizer: object;
+  codes: number[][];
+  glove?: GloveInitReport;
+}
+
+/** The indexer's whole state as plain data (structured-cloneable). */
+export interface LMIndexerSnapshot {
+  meta: LMIndexerMeta;
+  tensors: FrozenTensor[];
+}
 
 export class LMIndexer {
   readonly options: LMIndexerOptions;
@@ -400,17 +422,22 @@ export class LMIndexer {
     return out;
   }
 
+  /** The whole state as plain data: what `save` writes and what a worker needs to rebuild the indexer. */
+  snapshot(): LMIndexerSnapshot {
+    if (!this.encoder || !this.tokenizer) throw new LmiError('LMIndexer: nothing to save (fit or load first)');
+    const meta: LMIndexerMeta = {
+      format: FORMAT, version: 1, options: this.options, model: this.model, tokenizerConfig: this.tokenizerConfig, textVocab: this.tokenizer.vocabSize,
+      tokenizer: this.tokenizer.toJSON() as object, codes: this.codes.map((c) => Array.from(c)), glove: this.gloveReport,
+    };
+    return { meta, tensors: hostTensors(this.allParams()) };
+  }
+
   /** Write `indexer.json` (options, model shape, tokenizer, stored codes) and `params.safetensors`. */
   save(dir: string): void {
     if (!this.encoder || !this.tokenizer) throw new LmiError('LMIndexer.save: nothing to save (fit or load first)');
+    const { meta, tensors } = this.snapshot();
     fs.mkdirSync(dir, { recursive: true });
-    const tensors = new Map<string, HostTensor>();
-    for (const [n, v] of this.allParams()) tensors.set(n, { shape: [...v.shape], data: Float32Array.from(v.dataSync() as Float32Array) });
-    writeSafetensors(path.join(dir, 'params.safetensors'), tensors, { format: FORMAT });
-    const meta = {
-      format: FORMAT, version: 1, options: this.options, model: this.model, tokenizerConfig: this.tokenizerConfig, textVocab: this.tokenizer.vocabSize,
-      tokenizer: this.tokenizer.toJSON(), codes: this.codes.map((c) => Array.from(c)), glove: this.gloveReport,
-    };
+    writeSafetensors(path.join(dir, 'params.safetensors'), new Map(tensors.map((t) => [t.name, { shape: t.shape, data: t.data }])), { format: FORMAT });
     writeFileAtomic(path.join(dir, 'indexer.json'), JSON.stringify(meta) + '\n');
   }
 
@@ -418,8 +445,14 @@ export class LMIndexer {
   private loadInto(dir: string): void {
     const file = path.join(dir, 'indexer.json');
     if (!fs.existsSync(file)) throw new LmiError(`${file}: missing; not an LMIndexer directory`);
-    const meta = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const meta = JSON.parse(fs.readFileSync(file, 'utf8')) as LMIndexerMeta;
     if (meta.format !== FORMAT) throw new LmiError(`${file}: format "${meta.format}", expected "${FORMAT}"`);
+    const { tensors } = readSafetensors(path.join(dir, 'params.safetensors'));
+    this.restore({ meta, tensors: [...tensors].map(([name, t]) => ({ name, shape: [...t.shape], data: t.data instanceof Float32Array ? t.data : Float32Array.from(t.data) })) }, `${dir}/params.safetensors`);
+  }
+
+  /** Rebuild the model from a snapshot; `where` names its source in errors. */
+  private restore({ meta, tensors }: LMIndexerSnapshot, where: string): void {
     this.dispose();
     this.tokenizer = loadTokenizer(meta.tokenizer);
     const o = this.options;
@@ -428,24 +461,46 @@ export class LMIndexer {
     const m = this.model;
     this.reconstructor = new Reconstructor({ dModel: m.dModel, numHeads: m.numHeads, dKv: m.dKv, dFf: m.dFf, layers: o.reconstructorLayers, maxLength: o.maxLength }, 0);
     this.codebooks = Array.from({ length: o.idLength }, () => tf.tidy(() => tf.variable(tf.zeros([o.codebookSize, m.dModel]), true)));
-    const { tensors } = readSafetensors(path.join(dir, 'params.safetensors'));
-    for (const [n, v] of this.allParams()) {
-      const t = tensors.get(n);
-      if (!t || t.shape.join() !== v.shape.join()) throw new LmiError(`${dir}/params.safetensors: tensor "${n}" missing or of another shape`);
-      tf.tidy(() => v.assign(tf.tensor(t.data, t.shape, 'float32')));
-    }
-    this.codes = (meta.codes as number[][]).map((c) => Int32Array.from(c));
+    const all = this.allParams();
+    const missing = [...all.keys()].filter((n) => !tensors.some((t) => t.name === n));
+    if (missing.length) throw new LmiError(`${where}: tensor "${missing[0]}" missing`);
+    assignHostTensors(all, tensors.filter((t) => all.has(t.name)), where);
+    this.codes = meta.codes.map((c) => Int32Array.from(c));
     this.gloveReport = meta.glove;
+  }
+
+  /** An indexer from a snapshot (`snapshot()` output, e.g. in a worker thread). */
+  static fromSnapshot(snap: LMIndexerSnapshot, where = 'LMIndexer snapshot'): LMIndexer {
+    const x = LMIndexer.blank(snap.meta);
+    x.restore(snap, where);
+    return x;
+  }
+
+  /**
+   * `index(texts)` with the texts split over threads (`workers`, default 'auto': one per core on wasm/cpu); each
+   * worker rebuilds the indexer from `snapshot()`. IDs equal `index(texts)`'s.
+   */
+  async indexParallel(texts: readonly string[], opts: ParallelMapOptions & { batchSize?: number } = {}): Promise<number[][]> {
+    const { batchSize, ...par } = opts;
+    const local = { run: (t: string[]) => this.index(t, batchSize) };
+    if (mapThreads(texts.length, par, { module: __filename }) <= 1) return local.run([...texts]);
+    const task: MapTask = { module: __filename, exportName: 'indexMapper', args: { snapshot: this.snapshot(), batchSize } satisfies IndexMapperArgs };
+    return parallelMap(texts, local, task, par);
   }
 
   /** Load a saved indexer (`save` output). */
   static load(dir: string): LMIndexer {
     const file = path.join(dir, 'indexer.json');
     if (!fs.existsSync(file)) throw new LmiError(`${file}: missing; not an LMIndexer directory`);
-    const meta = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const x = LMIndexer.blank(JSON.parse(fs.readFileSync(file, 'utf8')) as LMIndexerMeta);
+    x.loadInto(dir);
+    return x;
+  }
+
+  /** An unfitted indexer with the options and shapes of `meta`. */
+  private static blank(meta: LMIndexerMeta): LMIndexer {
     const x = Object.create(LMIndexer.prototype) as LMIndexer;
     Object.assign(x, { options: meta.options, model: meta.model, tokenizerConfig: meta.tokenizerConfig, codebooks: [], codes: [], diagnostics: new DiagnosticsLog(), previous: new Map(), lastLoss: {} });
-    x.loadInto(dir);
     return x;
   }
 
@@ -466,3 +521,16 @@ function fmt(row: Record<string, unknown> | undefined): string {
   const keys = ['codesUsed', 'perplexity', 'collisionRate', 'churn', 'idStability', 'reconAccuracy'];
   return keys.filter((k) => typeof row[k] === 'number').map((k) => `${k} ${(row[k] as number).toFixed(3)}`).join(' ');
 }
+
+interface IndexMapperArgs {
+  snapshot: LMIndexerSnapshot;
+  batchSize?: number;
+}
+
+/** Worker side of `indexParallel`: rebuild the indexer from its snapshot and index a shard of the texts. */
+export const indexMapper: MapSpec<string, number[], IndexMapperArgs> = {
+  create({ snapshot, batchSize }) {
+    const x = LMIndexer.fromSnapshot(snapshot, 'indexParallel worker');
+    return { run: (texts) => x.index(texts, batchSize), dispose: () => x.dispose() };
+  },
+};

@@ -11,22 +11,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config';
-import { LmiError } from '../errors';
 import { T5, type T5Options } from '../model/t5';
 import type { EncodedBatch } from '../text/index';
+import { type FrozenTensor, assignHostTensors, hostTensors } from '../train/parallel/host-tensors';
 import type { Replica, ReplicaSpec, ReplicaTask } from '../train/parallel/task';
 import type { LMIndexerOptions } from './options';
 import type { Stage } from './progressive';
 import { Reconstructor, type ReconstructorShape } from './reconstructor';
 import { SemanticEncoder } from './semantic-encoder';
 import { type StageBatch, type StageModel, indexerParams, isStageParam, stageLoss, stageParams } from './stage-loss';
-
-/** A variable's value as plain data (crosses the thread boundary). */
-export interface FrozenTensor {
-  name: string;
-  shape: number[];
-  data: Float32Array;
-}
 
 export interface IndexerReplicaArgs {
   options: LMIndexerOptions;
@@ -65,11 +58,7 @@ export function createIndexerReplica(a: IndexerReplicaArgs): Replica<StageBatch>
   const reconstructor = new Reconstructor(a.reconstructor, 0);
   const codebooks = Array.from({ length: o.idLength }, () => tf.tidy(() => tf.variable(tf.zeros([o.codebookSize, a.t5.config.dModel]), true)));
   const all = indexerParams(encoder, reconstructor, codebooks);
-  for (const f of a.frozen) {
-    const v = all.get(f.name);
-    if (!v || v.shape.join() !== f.shape.join()) throw new LmiError(`indexer replica: frozen tensor "${f.name}" [${f.shape}] has no match in the rebuilt model`);
-    tf.tidy(() => v.assign(tf.tensor(f.data, f.shape, 'float32')));
-  }
+  assignHostTensors(all, a.frozen, 'indexer replica');
   const model: StageModel = { encoder, reconstructor, codebooks, corpus: a.corpus, codes: a.codes, options: o, maskId: a.maskId };
   return {
     params: stageParams(all, a.stage),
@@ -90,10 +79,7 @@ export const replica: ReplicaSpec<StageBatch, IndexerReplicaArgs> = {
 
 /** The task that trains `stage` of the indexer state `m` in workers (copies the corpus and the frozen variables). */
 export function indexerReplicaTask(m: StageModel, stage: Stage): ReplicaTask {
-  const frozen: FrozenTensor[] = [];
-  for (const [name, v] of indexerParams(m.encoder, m.reconstructor, m.codebooks)) {
-    if (!isStageParam(stage, name)) frozen.push({ name, shape: [...v.shape], data: Float32Array.from(v.dataSync() as Float32Array) });
-  }
+  const frozen = hostTensors(indexerParams(m.encoder, m.reconstructor, m.codebooks), (name) => !isStageParam(stage, name));
   const args: IndexerReplicaArgs = {
     options: m.options, t5: { config: m.encoder.t5.config, options: m.encoder.t5.options }, textVocab: m.encoder.textVocab,
     reconstructor: m.reconstructor.shape, corpus: m.corpus, codes: [...m.codes], maskId: m.maskId, stage, frozen,

@@ -18,6 +18,7 @@ import { LmiError } from '../../errors';
 import type { StepInfo, Trainer } from '../trainer';
 import { learningRateAt } from '../schedule';
 import { ABORT, ARRIVED, CTRL_SIZE, type Layout, REDUCED, ReplicaState, type SharedBuffers, type ShardJob } from './replica-step';
+import { warnOnce, workerBootstrap } from './bootstrap';
 import { type ReplicaSpec, type ReplicaTask, loadReplicaSpec, resolveWorkers } from './task';
 import type { FromWorker, ToWorker, WorkerInit } from './worker';
 
@@ -26,28 +27,8 @@ interface Waiter {
   reject: (e: Error) => void;
 }
 
-/** JavaScript that registers tsx (when present) and loads the worker module. */
-function bootstrap(): string {
-  const ts = path.join(__dirname, 'worker.ts');
-  const file = fs.existsSync(ts) ? ts : path.join(__dirname, 'worker.js');
-  let register = '';
-  try {
-    register = `require(${JSON.stringify(require.resolve('tsx/cjs'))});`;
-  } catch {
-    if (file.endsWith('.ts')) throw new LmiError('parallel: workers need tsx to load TypeScript (package "tsx" not found)');
-  }
-  return `${register} require(${JSON.stringify(file)});`;
-}
-
 /** The running engine of each Trainer (for `DataParallel.of`). */
 const running = new WeakMap<object, DataParallel<unknown>>();
-
-const warned = new Set<string>();
-function warnOnce(line: string): void {
-  if (warned.has(line)) return;
-  warned.add(line);
-  process.stderr.write(line);
-}
 
 export class DataParallel<B> {
   private gen = 0;
@@ -111,7 +92,7 @@ export class DataParallel<B> {
     const decay = names.filter((n) => !o.noDecay(n));
     const main = new ReplicaState<B>(0, count, buffers, layout, trainer.model.params, trainer.lossFn, trainer.optimizer, new Set(decay));
     const backend = (tf.getBackend() === 'tensorflow' ? 'tensorflow' : tf.getBackend()) as BackendChoice;
-    const code = bootstrap();
+    const code = workerBootstrap(__dirname, 'worker');
     const workers: Worker[] = [];
     for (let r = 1; r < count; r++) {
       const workerData: WorkerInit = {
