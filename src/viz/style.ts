@@ -34,14 +34,33 @@ export function axis(title?: string, extra: Record<string, unknown> = {}): Recor
   };
 }
 
-/** The base layout every builder starts from; `extra` is merged on top (shallow). */
+/** Characters per title line: a 16 px title fits about this many across the 800 px default width. */
+export const TITLE_LINE_CHARS = 95;
+
+/** Break a long title into lines (`<br>`, Plotly's line break) at spaces, each at most `width` characters where possible. */
+export function wrapTitle(title: string, width = TITLE_LINE_CHARS): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of title.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.join('<br>');
+}
+
+/** The base layout every builder starts from; `extra` is merged on top (shallow). A long title wraps onto more lines. */
 export function baseLayout(title: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const wrapped = wrapTitle(title);
+  const extraLines = wrapped.split('<br>').length - 1;
   return {
-    title: { text: title, x: 0.02, xanchor: 'left', font: { size: 16 } },
+    title: { text: wrapped, x: 0.02, xanchor: 'left', font: { size: 16 } },
     font: { ...FONT },
     paper_bgcolor: '#ffffff',
     plot_bgcolor: '#ffffff',
-    margin: { l: 70, r: 30, t: 60, b: 60 },
+    margin: { l: 70, r: 30, t: 60 + 20 * extraLines, b: 60 },
     colorway: [...PALETTE],
     legend: { bgcolor: 'rgba(255,255,255,0.8)', borderwidth: 0 },
     hoverlabel: { font: { family: FONT.family } },

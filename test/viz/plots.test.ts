@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bar, countByCode, heatmap, histogram, line, stackedBar } from '../../src/viz/plots';
-import { PALETTE } from '../../src/viz/style';
 import type { FigureSpec } from '../../src/viz/figure';
+import { PALETTE, TITLE_LINE_CHARS, baseLayout, wrapTitle } from '../../src/viz/style';
 
 function valid(f: FigureSpec): void {
   assert.match(f.id, /^[A-Za-z0-9._-]+$/);
@@ -58,4 +58,16 @@ test('bar, line, heatmap, histogram build valid specs', () => {
   valid(g);
   assert.equal(g.layout.barmode, 'overlay');
   assert.equal(g.data[0].histnorm, 'probability');
+});
+
+test('long titles wrap at spaces onto lines of ≤ 95 characters; the top margin grows per extra line', () => {
+  const long = 'Figure 3(a) analogue: top-category share per first-position code, Amazon-Beauty, our best indexer: HC on TF-IDF+SVD (AMI 0.215)';
+  const wrapped = wrapTitle(long);
+  const lines = wrapped.split('<br>');
+  assert.equal(lines.length, 2);
+  assert.ok(lines.every((l) => l.length <= TITLE_LINE_CHARS), lines.join(' | '));
+  assert.equal(lines.join(' '), long);
+  assert.equal(wrapTitle('short title'), 'short title');
+  const m = (t: string): number => (baseLayout(t).margin as { t: number }).t;
+  assert.equal(m(long) - m('short title'), 20);
 });
