@@ -5,7 +5,7 @@
 import type { Corpus } from '../data/types';
 import { LmiError } from '../errors';
 import { loadIdIndex } from '../quantize/id-index';
-import type { IdSource } from './generative-common';
+import type { IdSource, IdSourceLike } from './generative-common';
 
 /** A resolver for `ids` of the generative tasks: the index's IDs in the order of the corpus the task loads. */
 export function idsFromIndex(dir: string): (corpus: Corpus) => IdSource {
@@ -26,4 +26,23 @@ export function idsFromIndex(dir: string): (corpus: Corpus) => IdSource {
       codebookSizes: index.result.codebookSizes,
     };
   };
+}
+
+/** The paper's indexer rows (Tables 2, 3, 5 name them alike). */
+export type PaperIndexerRow = 'HC indexer' | 'rq-VAE indexer' | 'LMIndexer';
+
+/**
+ * The paper row matching an ID source, read from its name: `hcIds` names start with "HC" / "rq-VAE", `idsFromIndex`
+ * names with the index's indexer ("hc", "rq-vae", "lmindexer"); undefined for anything else.
+ */
+export function paperIndexerRow(ids: IdSource): PaperIndexerRow | undefined {
+  if (/^hc\b/i.test(ids.name)) return 'HC indexer';
+  if (/^rq-?vae\b/i.test(ids.name)) return 'rq-VAE indexer';
+  if (/^lmindexer\b/i.test(ids.name)) return 'LMIndexer';
+  return undefined;
+}
+
+/** A hashable description of `moreIds` for the config hash (a resolver function is only known by its position). */
+export function idSourcesKey(sources: readonly IdSourceLike[]): string[] {
+  return sources.map((s, i) => (typeof s === 'function' ? `resolver #${i}` : 'indexer' in s ? `${s.indexer}/${s.embedding ?? 'tfidf'}` : s.name));
 }
