@@ -13,6 +13,7 @@ export const EVAL_TASKS: Record<string, { experiments: string[]; what: string }>
   rec: { experiments: ['table2'], what: 'Table 2 (next-item recommendation)' },
   search: { experiments: ['table3', 'table14'], what: 'Tables 3, 13 and 14 (product search, latency, zero-shot items)' },
   retrieval: { experiments: ['table5'], what: 'Table 5 (document retrieval)' },
+  'all-ids': { experiments: ['table2-all-ids', 'table5-all-ids'], what: 'Tables 2 and 5 with HC, rq-VAE and LMIndexer IDs (not in the default make figures: ≈ 3× their CPU)' },
   studies: { experiments: ['id-sweeps', 'table14', 'lmindexer-ablations-scientific'], what: 'Figures 5, 7, 8 (ID length, codebook size), Table 14 (zero-shot), Tables 4 and 15 on Scientific' },
 };
 

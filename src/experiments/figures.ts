@@ -14,7 +14,7 @@ import { LmiError } from '../errors';
 import { Progress } from '../progress';
 import { availableCores } from '../train/parallel/task';
 import { openExporter } from '../viz/export';
-import { ALL_EXPERIMENTS } from './all';
+import { ALL_EXPERIMENTS, MORE_ID_EXPERIMENTS } from './all';
 import { type JobOutcome, runJobs } from './figures-jobs';
 import { writeResult } from './output';
 import type { Experiment } from './registry';
@@ -66,8 +66,9 @@ export async function makeFigures(opts: FiguresOptions = {}): Promise<ReportEntr
   const t0 = Date.now();
   const outDir = path.resolve(opts.outDir ?? 'figures');
   const cfg = makeConfig({ preset: opts.preset ?? 'small' }, 'figures');
-  const all = opts.experiments ?? ALL_EXPERIMENTS;
-  const chosen = opts.only?.length ? all.filter((e) => opts.only!.includes(e.id)) : [...all];
+  // `only` may also name the optional experiments (MORE_ID_EXPERIMENTS); the default set is ALL_EXPERIMENTS.
+  const all = opts.experiments ?? [...ALL_EXPERIMENTS, ...MORE_ID_EXPERIMENTS];
+  const chosen = opts.only?.length ? all.filter((e) => opts.only!.includes(e.id)) : [...(opts.experiments ?? ALL_EXPERIMENTS)];
   const unknown = (opts.only ?? []).filter((id) => !all.some((e) => e.id === id));
   if (unknown.length) throw new LmiError(`figures: unknown experiment id(s) ${unknown.join(', ')}; known: ${all.map((e) => e.id).join(', ')}`);
   const smoke = Boolean(opts.smoke);
