@@ -31,22 +31,23 @@ const FIGURES_SWEEP_USERS = 100;
 const budget = (o: RunOptions) => (o.smoke ? {} : { settings: FIGURES_GENERATIVE_BUDGET });
 
 /**
- * `estimateSeconds`: one-core seconds of each full (small-preset) run measured on the 2-core development machine;
- * they only order a parallel `make figures` (longest first) and feed its ETA.
+ * `estimateSeconds`: wall seconds of each full (small-preset) run in a fresh-clone `make figures` on the 2-core
+ * development machine, two experiments at a time (2026-11-27: 78 min 45 s in all); they only order a parallel run
+ * (critical path first) and feed its ETA.
  */
 export const ALL_EXPERIMENTS: readonly Experiment[] = [
   { ...quickstart, estimateSeconds: 5 },
-  { ...table1, estimateSeconds: 1000 },
-  { ...idInspection, estimateSeconds: 30 },
-  { ...pretrainExperiment, estimateSeconds: 80 },
-  { ...lmindexerSynthetic, estimateSeconds: 300 },
-  { ...lmindexerAblations, estimateSeconds: 270 },
-  { ...lmindexerAblationsScientific, estimateSeconds: 1100 },
-  { ...initStudy, estimateSeconds: 260 },
-  { ...table5, estimateSeconds: 870, run: (cfg: LmiConfig, o: RunOptions) => runTable5(cfg, { ...o, ...budget(o) }) },
+  { ...table1, estimateSeconds: 810 },
+  { ...idInspection, estimateSeconds: 150 },
+  { ...pretrainExperiment, estimateSeconds: 120 },
+  { ...lmindexerSynthetic, estimateSeconds: 350 },
+  { ...lmindexerAblations, estimateSeconds: 350 },
+  { ...lmindexerAblationsScientific, estimateSeconds: 1050 },
+  { ...initStudy, estimateSeconds: 330 },
+  { ...table5, estimateSeconds: 1310, run: (cfg: LmiConfig, o: RunOptions) => runTable5(cfg, { ...o, ...budget(o) }) },
   {
     ...table3,
-    estimateSeconds: 1300,
+    estimateSeconds: 1350,
     after: ['table1'],
     // rq-VAE beside HC, and (full runs) the LMIndexer that Table 1 trained on Beauty, loaded from its cache.
     run: async (cfg: LmiConfig, o: RunOptions) => runTable3(cfg, {
@@ -55,11 +56,11 @@ export const ALL_EXPERIMENTS: readonly Experiment[] = [
       ...(o.smoke ? {} : { maxUsers: FIGURES_MAX_USERS }),
     }),
   },
-  { ...table2, estimateSeconds: 1400, run: (cfg: LmiConfig, o: RunOptions) => runTable2(cfg, { ...o, ...budget(o), ...(o.smoke ? {} : { maxUsers: FIGURES_MAX_USERS }) }) },
-  { ...table14, estimateSeconds: 600, run: (cfg: LmiConfig, o: RunOptions) => runTable14(cfg, { ...o, ...budget(o) }) },
+  { ...table2, estimateSeconds: 1630, run: (cfg: LmiConfig, o: RunOptions) => runTable2(cfg, { ...o, ...budget(o), ...(o.smoke ? {} : { maxUsers: FIGURES_MAX_USERS }) }) },
+  { ...table14, estimateSeconds: 440, run: (cfg: LmiConfig, o: RunOptions) => runTable14(cfg, { ...o, ...budget(o) }) },
   {
     ...idSweeps,
-    estimateSeconds: 1800,
+    estimateSeconds: 1460,
     run: (cfg: LmiConfig, o: RunOptions) => runIdSweeps(cfg, { ...o, ...(o.smoke ? {} : { maxUsers: FIGURES_SWEEP_USERS, settings: { workers: 'auto' } }) }),
   },
 ];
