@@ -65,8 +65,9 @@ export async function runJobs(jobs: readonly ScheduledJob[], o: JobRunOptions): 
   fs.mkdirSync(logDir, { recursive: true });
   const say = (l: string): void => { if (process.env.LMI_QUIET !== '1') process.stderr.write(`[figures] ${l}\n`); };
   const total = jobs.reduce((s, j) => s + j.estimate, 0);
-  say(`${jobs.length} experiments on ${o.parallel} processes (${o.coresPerJob} core${o.coresPerJob > 1 ? 's' : ''} each); `
-    + `estimated ${formatDuration(plannedSeconds(jobs, o.parallel))} wall from ${formatDuration(total)} of one-core estimates; logs in ${path.relative(process.cwd(), logDir) || logDir}/`);
+  // The estimates are of full-size runs: smoke runs get the order from them but no time forecast.
+  const plan = o.smoke ? 'smoke sizes' : `estimated ${formatDuration(plannedSeconds(jobs, o.parallel))} wall from ${formatDuration(total)} of one-core estimates`;
+  say(`${jobs.length} experiments on ${o.parallel} processes (${o.coresPerJob} core${o.coresPerJob > 1 ? 's' : ''} each); ${plan}; logs in ${path.relative(process.cwd(), logDir) || logDir}/`);
   const bar = new Progress({ label: 'figures', total, unit: 'est-s', intervalMs: 0 });
   const pending = [...jobs];
   const running = new Map<string, Promise<void>>();
@@ -75,7 +76,7 @@ export async function runJobs(jobs: readonly ScheduledJob[], o: JobRunOptions): 
     pending.splice(pending.indexOf(job), 1);
     const log = path.join(logDir, `${job.id}.log`);
     const t0 = Date.now();
-    say(`start ${job.id} (≈ ${formatDuration(job.estimate)})`);
+    say(`start ${job.id}${o.smoke ? '' : ` (≈ ${formatDuration(job.estimate)})`}`);
     running.set(job.id, runChild(job, o, log).then((ok) => {
       const seconds = (Date.now() - t0) / 1000;
       outcomes.set(job.id, { ok, seconds, log });
