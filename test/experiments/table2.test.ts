@@ -1,14 +1,14 @@
 /** Table 2: the paper-row matcher, and a smoke run with a further ID source (issue 7: rq-VAE beside HC). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as tf from '@tensorflow/tfjs';
 import { makeConfig } from '../../src/config';
 import { loadCorpus } from '../../src/data/loaders';
 import { dataDir } from '../../src/data/paths';
 import { hcIds } from '../../src/experiments/generative-common';
 import { idSourcesKey, paperIndexerRow } from '../../src/experiments/id-source';
-import { PAPER_TABLE2_BEAUTY, runTable2Metrics, table2, type Table2Metrics } from '../../src/experiments/table2';
+import { PAPER_TABLE2_BEAUTY, runTable2Metrics, table2 } from '../../src/experiments/table2';
 import { Rng } from '../../src/rng';
+import { plainAndWithRqVae } from '../helpers/more-ids';
 
 test('paperIndexerRow: HC / rq-VAE / LMIndexer names of hcIds and idsFromIndex; nothing else', () => {
   const src = (name: string) => ({ name, ids: [], codebookSizes: [] });
@@ -24,32 +24,16 @@ test('paperIndexerRow: HC / rq-VAE / LMIndexer names of hcIds and idsFromIndex; 
 
 const noData = dataDir() ? false : 'no data directory';
 
-/** Metrics without the wall-clock seconds. */
-const scores = (m: Table2Metrics) => ({ ...m, seconds: null });
-
 test('table2 smoke, moreIds rq-VAE: an extra generative row with rq-VAE IDs, the HC row unchanged, paper values beside', { skip: noData }, async () => {
   assert.equal(table2.version, 2);
   const cfg = makeConfig();
   const corpus = loadCorpus({ ...cfg.data, corpus: 'beauty', maxDocs: 0 }, new Rng(cfg.seed).fork());
   const hc = hcIds({ ...cfg, data: { ...cfg.data, corpus: 'beauty', maxDocs: 0 } }, corpus); // once, for both runs
   const opts = { smoke: true, maxUsers: 40, settings: { epochs: 1 }, ids: hc };
-  const before = tf.memory().numTensors;
-  const t0 = Date.now();
-  const plain = await runTable2Metrics(cfg, opts);
-  const t1 = Date.now();
-  const run = await runTable2Metrics(cfg, { ...opts, moreIds: [{ indexer: 'rq-vae' }] });
-  const t2 = Date.now();
-  assert.equal(tf.memory().numTensors, before, 'no leaked tensors (the shared initial model disposed once)');
-  assert.deepEqual(plain.more, []);
-  assert.deepEqual(scores(run.metrics!), scores(plain.metrics!), 'adding an ID source leaves the HC row as it was');
-  assert.equal(run.more!.length, 1);
-  const rq = run.more![0];
+  const { plain, run, rq, seconds } = await plainAndWithRqVae((o) => runTable2Metrics(cfg, o), opts);
   assert.match(rq.ids.name, /^rq-VAE \(TF-IDF\+SVD\)/);
   assert.equal(rq.ids.ids.length, corpus.docs.length);
   assert.equal(new Set(rq.ids.ids.map((id) => id.join(','))).size, corpus.docs.length, 'rq-VAE IDs unique (collision position)');
-  assert.notDeepEqual(rq.ids.ids, hc.ids, 'not the HC IDs');
-  assert.equal(rq.testCases, plain.metrics!.testCases);
-  assert.equal(rq.seconds.pretrain, 0, 'started from the shared initial model');
 
   const t = run.result.tables[0];
   const ours = t.rows.filter((r) => String(r[0]).startsWith('ours: '));
@@ -62,6 +46,5 @@ test('table2 smoke, moreIds rq-VAE: an extra generative row with rq-VAE IDs, the
   for (const v of [rq['recall@5'], rq['ndcg@5'], rq['recall@10']]) assert.ok(v >= 0 && v <= 1);
   assert.ok(rq['recall@10'] >= rq['recall@5']);
   assert.ok(t.notes!.some((n) => n.startsWith(`${rq.ids.name}: fine-tuned from the same initial model`)));
-  assert.notEqual(run.result.meta.configHash, plain.result.meta.configHash);
-  process.stderr.write(`table2 smoke (40 users, 1 epoch): plain ${(t1 - t0) / 1000} s, + rq-VAE ${(t2 - t1) / 1000} s; HC R@5 ${plain.metrics!['recall@5']}, rq-VAE R@5 ${rq['recall@5']}\n`);
+  process.stderr.write(`table2 smoke (40 users, 1 epoch): plain ${seconds[0]} s, + rq-VAE ${seconds[1]} s; HC R@5 ${plain.metrics!['recall@5']}, rq-VAE R@5 ${rq['recall@5']}\n`);
 });
