@@ -18,8 +18,18 @@ export function workerBootstrap(dir: string, name: string): string {
 
 const warned = new Set<string>();
 /** Write `line` to stderr once per process (fallback notices). */
-export function warnOnce(line: string): void {
+function warnOnce(line: string): void {
   if (warned.has(line)) return;
   warned.add(line);
   process.stderr.write(line);
+}
+
+/**
+ * Whether a worker thread can load `module`: tslab (and other in-memory compilers) run modules that are not files,
+ * so no worker could load them. If not, a one-time notice ends with `fallback` (what runs instead).
+ */
+export function workerCanLoad(module: string, fallback: string): boolean {
+  if (fs.existsSync(module)) return true;
+  warnOnce(`[lmindexer] parallel: ${path.basename(module)} is not a file on disk (compiled in memory, e.g. in a tslab notebook): ${fallback}\n`);
+  return false;
 }

@@ -9,8 +9,6 @@
  * `trainer.rngFor(s, k)` — deterministic for a given seed and replica count. Data: the main thread builds each
  * micro-batch (from the Trainer's BatchSource) and posts each worker its shards (small integer arrays).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { type BackendChoice, backendInfo } from '../../backend';
@@ -18,7 +16,7 @@ import { LmiError } from '../../errors';
 import type { StepInfo, Trainer } from '../trainer';
 import { learningRateAt } from '../schedule';
 import { ABORT, ARRIVED, CTRL_SIZE, type Layout, REDUCED, ReplicaState, type SharedBuffers, type ShardJob } from './replica-step';
-import { warnOnce, workerBootstrap } from './bootstrap';
+import { workerBootstrap, workerCanLoad } from './bootstrap';
 import { type ReplicaSpec, type ReplicaTask, loadReplicaSpec, resolveWorkers } from './task';
 import type { FromWorker, ToWorker, WorkerInit } from './worker';
 
@@ -59,11 +57,7 @@ export class DataParallel<B> {
     const o = trainer.options;
     const n = resolveWorkers(o.workers, { multiThreaded: backendInfo()?.multiThreaded ?? tf.getBackend() === 'tensorflow', hasTask: !!o.replicaTask });
     if (n <= 1) return undefined;
-    if (!fs.existsSync(o.replicaTask!.module)) {
-      // tslab (and other in-memory compilers) run modules that are not files, so no worker could load the replica.
-      warnOnce(`[lmindexer] parallel: ${path.basename(o.replicaTask!.module)} is not a file on disk (compiled in memory, e.g. in a tslab notebook): training with 1 worker instead of ${n}\n`);
-      return undefined;
-    }
+    if (!workerCanLoad(o.replicaTask!.module, `training with 1 worker instead of ${n}`)) return undefined;
     return DataParallel.start(trainer, n, o.replicaTask!);
   }
 

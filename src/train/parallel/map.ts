@@ -7,13 +7,11 @@
  * Workers are started per call (≈ 1–2 s to load tsx, tfjs and the model), so small inputs stay on one thread
  * (`minPerWorker`). Inside tslab, where modules are not files a worker could load, it runs on one thread with a notice.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { type BackendChoice, backendInfo } from '../../backend';
 import { LmiError } from '../../errors';
-import { warnOnce, workerBootstrap } from './bootstrap';
+import { workerBootstrap, workerCanLoad } from './bootstrap';
 import { resolveWorkers } from './task';
 
 /** Maps a shard of inputs to outputs, one per input, in order. */
@@ -64,10 +62,7 @@ export function loadMapSpec<I, O>(task: MapTask): MapSpec<I, O, unknown> {
 export function mapThreads(n: number, o: ParallelMapOptions, task: MapTask): number {
   const want = resolveWorkers(o.workers ?? 'auto', { multiThreaded: backendInfo()?.multiThreaded ?? tf.getBackend() === 'tensorflow', hasTask: true });
   const count = Math.max(1, Math.min(want, Math.floor(n / (o.minPerWorker ?? 64))));
-  if (count > 1 && !fs.existsSync(task.module)) {
-    warnOnce(`[lmindexer] parallel: ${path.basename(task.module)} is not a file on disk (compiled in memory, e.g. in a tslab notebook): 1 thread instead of ${count}\n`);
-    return 1;
-  }
+  if (count > 1 && !workerCanLoad(task.module, `1 thread instead of ${count}`)) return 1;
   return count;
 }
 
