@@ -60,7 +60,8 @@ async function main(): Promise<void> {
   const ids = ref!.map((id, i) => [...id, i % 64]);
   lmi.dispose();
   const vocabSize = 8000;
-  const vocab = new IdVocab(vocabSize, [cfg.indexer.codebookSize, cfg.indexer.codebookSize, 64]);
+  // One codebook per indexer position plus a 64-way last position (spreads the trie like a collision position).
+  const vocab = new IdVocab(vocabSize, [...ref![0].map(() => cfg.indexer.codebookSize), 64]);
   const model = withIdTokens(T5.create({ ...cfg.model, vocabSize }, { seed: 0 }), vocab, { seed: 1 });
   const trie = IdTrie.from(ids, { codebookSize: vocab.maxCodebookSize });
   const rng = new Rng(7);
