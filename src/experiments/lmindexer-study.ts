@@ -55,7 +55,7 @@ function scores(method: string, corpus: Corpus, ids: number[][], key: string, T:
 }
 
 /** Run LMIndexer (with `overrides`), HC on TF-IDF and GloVe k-means on `cfg.data` with K = `cfg.indexer.codebookSize`. */
-export async function compareIndexers(cfg: LmiConfig, labelKey: string, overrides: Partial<LMIndexerOptions> = {}, log?: string): Promise<IndexerComparison> {
+export async function compareIndexers(cfg: LmiConfig, labelKey: string, overrides: Partial<LMIndexerOptions> = {}, log?: string, workers?: 'auto' | number): Promise<IndexerComparison> {
   await initBackend();
   const K = cfg.indexer.codebookSize;
   const T = cfg.indexer.idLength;
@@ -76,7 +76,7 @@ export async function compareIndexers(cfg: LmiConfig, labelKey: string, override
   const amiAfter: Record<string, number> = {};
   try {
     const res = await lmi.fit(corpus, {
-      log,
+      log, workers,
       onStageEnd: (stage, name, x) => {
         if (stage.position === 0 && x.lastCodes && (stage.kind === 'codebook-init' || stage.kind === 'assign')) {
           amiAfter[name] = adjustedMutualInfo(truth, Array.from(x.lastCodes));

@@ -2,7 +2,8 @@
  * Table 14 (paper App. A.10): zero-shot product search on Amazon-Beauty. A seeded share of the catalogue
  * (`heldOutShare`, default 10 %) is held out of ID learning and of fine-tuning; the trained indexer places those
  * items without retraining (HC: nearest centroid per level via `lmindexer add`'s path, src/indexer/incremental.ts;
- * rq-VAE: the trained encoder + codebooks, src/quantize/rq-vae-assign.ts; LMIndexer: a saved `lmindexer fit` model),
+ * rq-VAE: the trained encoder + codebooks, src/quantize/rq-vae-assign.ts; LMIndexer: Eq 1–3 of its model fitted on the
+ * seen items only, with Table 1's settings — or a saved `lmindexer fit` model),
  * they take collision codes after the seen items, and the fine-tuned model must retrieve them by constrained beam
  * search (beam 100) over the trie of ALL items. Queries and split as Table 3 (the bought item's category path; last
  * purchase = test). Recall@50/@100 over the test purchases whose target is held out.
@@ -26,12 +27,13 @@ import type { RqVaeConfig } from '../quantize/rq-vae';
 import { rqVaeIndexWithUnseen } from '../quantize/rq-vae-assign';
 import { Rng } from '../rng';
 import { buildIndex } from './build-index';
+import { cachedLmIndexer } from './indexer-cache';
 import {
   DEFAULT_GENERATIVE_SETTINGS, finalLoss, type GenerativeInit, type GenerativeSettings, type IdSource, initialModel,
   searchAll, SMOKE_GENERATIVE_SETTINGS, trainGenerative,
 } from './generative-common';
 import type { Experiment, RunOptions } from './registry';
-import { table1RqVaeConfig } from './table1';
+import { SMOKE_TABLE1_LMINDEXER, TABLE1_LMINDEXER, table1LmIndexerConfig, table1RqVaeConfig } from './table1';
 import { categoryQuery, type ProductSearchTask, productSearchTask } from './table3';
 import type { Cell, ExperimentResult } from './types';
 
@@ -59,6 +61,11 @@ export interface Table14Options extends RunOptions {
   rqVae?: false | Partial<RqVaeConfig>;
   /** A `lmindexer fit --out` index folder on Beauty: its saved model places the held-out items (LMIndexer row). */
   lmindexerDir?: string;
+  /**
+   * Without `lmindexerDir`: fit LMIndexer (Table 1's settings, cached like Table 1's fits) on the seen items only and
+   * place the held-out items with it — the paper's zero-shot setting. Default true, false in smoke runs.
+   */
+  fitLmIndexer?: boolean;
 }
 
 /** Seen and held-out corpus indices, both ascending. */
@@ -202,11 +209,11 @@ export function rqVaeZeroShotIds(cfg: LmiConfig, corpus: Corpus, split: ZeroShot
 }
 
 /** An LMIndexer index folder: seen items keep their stored IDs, held-out items are re-placed by its saved model. */
-export function lmindexerZeroShotIds(dir: string, corpus: Corpus, split: ZeroShotSplit): ZeroShotIds {
+export function lmindexerZeroShotIds(dir: string, corpus: Corpus, split: ZeroShotSplit, fitSeconds = 0): ZeroShotIds {
   const index = loadIdIndex(dir);
   if (index.manifest.indexer !== 'lmindexer') throw new LmiError(`${path.join(dir, 'index.json')}: indexer is "${index.manifest.indexer}", expected "lmindexer" (an index written by "lmindexer fit --out")`);
   const placed = placeHeldOut(index, corpus, split);
-  return { row: 'LMIndexer', prefixLength: placed.prefixLength, name: 'LMIndexer (saved model)', ids: placed.ids, codebookSizes: placed.codebookSizes, fittedOn: index.corpus.docs.map((d) => d.id), fitSeconds: 0, placeSeconds: placed.seconds };
+  return { row: 'LMIndexer', prefixLength: placed.prefixLength, name: 'LMIndexer (saved model)', ids: placed.ids, codebookSizes: placed.codebookSizes, fittedOn: index.corpus.docs.map((d) => d.id), fitSeconds, placeSeconds: placed.seconds };
 }
 
 /** One ID source's fine-tuned run. */
@@ -274,9 +281,12 @@ export async function runTable14(base: LmiConfig, opts: Table14Options = {}): Pr
     seenCases: opts.seenCases ?? (opts.smoke ? 10 : 100), indexAllItems: opts.indexAllItems ?? false,
   };
   const rq: RqVaeConfig | false = opts.rqVae === false ? false : { ...table1RqVaeConfig(cfg, opts.smoke), ...opts.rqVae };
+  const fitLmi = !opts.lmindexerDir && (opts.fitLmIndexer ?? !opts.smoke);
+  const lmiSettings = opts.smoke ? SMOKE_TABLE1_LMINDEXER : TABLE1_LMINDEXER;
+  const lmiKey = opts.lmindexerDir ?? (fitLmi ? { fit: lmiSettings } : null);
   const meta = (data: string, seconds: number): ExperimentResult['meta'] => ({
-    id: 'table14', data, configHash: configHash({ cfg, settings, share, sizes, rq, lmi: opts.lmindexerDir ?? null }),
-    config: { ...cfg, generative: settings, heldOutShare: share, ...sizes, rqvae: rq, lmindexerDir: opts.lmindexerDir ?? null },
+    id: 'table14', data, configHash: configHash({ cfg, settings, share, sizes, rq, lmi: lmiKey }),
+    config: { ...cfg, generative: settings, heldOutShare: share, ...sizes, rqvae: rq, lmindexerDir: opts.lmindexerDir ?? null, lmindexerFit: fitLmi ? lmiSettings : null },
     seed: cfg.seed, backend: describeBackend(info), seconds,
     paper: 'Table 14, Amazon-Beauty zero-shot product search Recall@50 / Recall@100: rq-VAE .0000/.0105, HC .0000/.0070, LMIndexer .0455/.0524.',
   });
@@ -306,7 +316,15 @@ export async function runTable14(base: LmiConfig, opts: Table14Options = {}): Pr
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  if (opts.lmindexerDir) sources.push(lmindexerZeroShotIds(opts.lmindexerDir, corpus, split));
+  let lmiDir = opts.lmindexerDir;
+  if (lmiDir) sources.push(lmindexerZeroShotIds(lmiDir, corpus, split));
+  else if (fitLmi) {
+    // The paper's setting: self-supervised ID learning never sees the held-out texts; its encoder places them (Eq 1–3).
+    const seenCorpus: Corpus = { ...corpus, name: `${corpus.name}-seen`, docs: split.seen.map((i) => corpus.docs[i]) };
+    const fit = await cachedLmIndexer(table1LmIndexerConfig(cfg, 'beauty', lmiSettings), seenCorpus, { cacheRoot: opts.cacheRoot, overrides: lmiSettings.overrides });
+    lmiDir = fit.dir;
+    sources.push({ ...lmindexerZeroShotIds(fit.dir, corpus, split, fit.fitSeconds), name: `LMIndexer (seen items, Table 1 settings), ${fit.result.codebookSizes.slice(0, -1).join('×')} codes + collision position` });
+  }
 
   const pre0 = Date.now();
   const init = opts.init ?? (await initialModel(cfg, corpus, settings));
@@ -320,7 +338,7 @@ export async function runTable14(base: LmiConfig, opts: Table14Options = {}): Pr
 
   const rows: Cell[][] = Object.entries(PAPER_TABLE14).map(([name, v]) => [`paper: ${name}`, ...v, null, null]);
   for (const r of results) rows.push([`ours: ${r.ids.row} — ${r.ids.name}`, null, null, r.zeroShot['recall@50'], r.zeroShot['recall@100']]);
-  if (!opts.lmindexerDir) rows.push(['ours: LMIndexer — not run (pass lmindexerDir)', null, null, null, null]);
+  if (!lmiDir) rows.push(['ours: LMIndexer — not run (pass lmindexerDir, or fitLmIndexer)', null, null, null, null]);
   const heldInTrain = plan.droppedTrain;
   const data = `Amazon Beauty (${corpus.docs.length} items, ${split.heldOut.length} held out = ${(100 * share).toFixed(0)} %; all ${task.inter.sequences.size} users' test purchases: ${plan.zeroShotTotal} with a held-out target) — ${task.inter.source}; queries from amazon/categories/beauty_categories.tsv`;
   const secs = (x: number): string => x.toFixed(1);
@@ -333,12 +351,12 @@ export async function runTable14(base: LmiConfig, opts: Table14Options = {}): Pr
       notes: [
         `Data: ${data}. Query = the bought item's category path (Table 3 protocol); ${plan.zeroShot.length} zero-shot test purchases searched (first in user file order${plan.zeroShot.length < plan.zeroShotTotal ? ` of ${plan.zeroShotTotal}` : ''}).`,
         `Held out: ${split.heldOut.length} of ${corpus.docs.length} items (seed ${cfg.seed}), drawn from all items; they are not in the HC/rq-VAE fit (TF-IDF+SVD and clustering fitted on the ${split.seen.length} seen items), not in the indexing task and not fine-tuning targets (${heldInTrain} training purchases with a held-out target dropped). The tokenizer${settings.pretrainEpochs > 0 ? ' and the span-corruption pretraining (the pretrained-T5 stand-in) see' : ' sees'} all item texts, as a pretrained T5 would.`,
-        `Placement: HC by nearest centroid per level from the saved state (lmindexer add path), rq-VAE through the trained encoder + codebooks; held-out items take the next free collision codes after the seen ones, so all ${corpus.docs.length} IDs are unique and in the trie searched.`,
+        `Placement: HC by nearest centroid per level from the saved state (lmindexer add path), rq-VAE through the trained encoder + codebooks, LMIndexer through its semantic encoder and codebooks (Eq 1–3, greedy per position); held-out items take the next free collision codes after the seen ones, so all ${corpus.docs.length} IDs are unique and in the trie searched.`,
         `Fine-tuning per row: ${plan.indexing.length} indexing examples (seen items${sizes.indexAllItems ? '' : ` in the first ${sizes.trainUsers || 'all'} users' sequences`}) + ${plan.train.length} query → ID training purchases of the first ${sizes.trainUsers || task.inter.sequences.size} users; ${settings.epochs} epochs, batch ${settings.batchSize}, lr ${settings.learningRate}; model ${init.name}; beam ${settings.beamSize} (top 100 kept) over all ${corpus.docs.length} item IDs.`,
         ...results.map((r) => `${r.ids.row}: ${r.examples} examples, ${r.steps} steps, final loss ${r.loss.toFixed(3)}; fit ${secs(r.ids.fitSeconds)} s, placement ${secs(r.ids.placeSeconds)} s, fine-tuning ${secs(r.trainSeconds)} s, search ${secs(r.searchSeconds)} s.`),
         `Zero-shot prefix retrieval (no fine-tuning): the HC prefix of the query text holds the held-out target in ${(100 * prefix.hitRate).toFixed(1)} % of the ${prefix.queries} cases (${prefix.meanCandidates.toFixed(1)} candidates per query, chance ${(100 * prefix.chance).toFixed(2)} %).`,
-        ...(opts.lmindexerDir ? [lmindexerNote(opts.lmindexerDir, sources[sources.length - 1], new Set(split.heldOut.map((i) => corpus.docs[i].id)))] : [
-          'LMIndexer row not run: LMIndexer on Beauty is too slow for this run; pass lmindexerDir (an index folder from "lmindexer fit --out") to add it. Paper row shown beside.',
+        ...(lmiDir ? [lmindexerNote(lmiDir, sources[sources.length - 1], new Set(split.heldOut.map((i) => corpus.docs[i].id)))] : [
+          'LMIndexer row not run (smoke run, or fitLmIndexer false): pass lmindexerDir (an index folder from "lmindexer fit --out") or fitLmIndexer to add it. Paper row shown beside.',
         ]),
         `Time on this machine (${describeBackend(info)}, 2 shared CPU cores): pretraining ${secs(preSeconds)} s, total ${secs((Date.now() - t0) / 1000)} s. Paper: T5-base, 8×A100.`,
       ],
@@ -363,6 +381,6 @@ export async function runTable14(base: LmiConfig, opts: Table14Options = {}): Pr
 export const table14: Experiment = {
   id: 'table14',
   title: 'Table 14: zero-shot product search (Amazon-Beauty, held-out items), paper values beside',
-  version: 1,
+  version: 2,
   run: runTable14,
 };

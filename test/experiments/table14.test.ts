@@ -144,23 +144,35 @@ test('zeroShotPlan on Beauty: no held-out item is trained on; zero-shot cases ar
   assert.ok(plan.seenTargets.every((c) => !held.has(c.target)));
 });
 
-test('table14 smoke: paper rows beside ours, recall in [0, 1], no leaked tensors', { skip: noData }, async () => {
+test('table14 smoke with an LMIndexer fitted on the seen items: paper rows beside ours, recall in [0, 1], no leaked tensors', { skip: noData }, async () => {
   assert.equal(table14.id, 'table14');
-  assert.equal(table14.version, 1);
+  assert.equal(table14.version, 2);
   const before = tf.memory().numTensors;
-  const r = await runTable14(makeConfig(), { smoke: true });
+  const cacheRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'lmi-t14-cache-'));
+  let r: Awaited<ReturnType<typeof runTable14>>;
+  try {
+    r = await runTable14(makeConfig(), { smoke: true, fitLmIndexer: true, cacheRoot });
+    const [dir] = fs.readdirSync(cacheRoot).filter((d) => !d.startsWith('.'));
+    assert.match(dir, /^lmindexer-beauty-seen-/, 'the fit is cached under the seen-items corpus');
+    assert.equal(loadIdIndex(path.join(cacheRoot, dir)).manifest.corpus.numDocs, 10891);
+  } finally {
+    fs.rmSync(cacheRoot, { recursive: true, force: true });
+  }
   assert.equal(tf.memory().numTensors, before);
   const t = r.tables.find((x) => x.id === 'table14')!;
   assert.deepEqual(t.columns, ['model', 'paper R@50', 'paper R@100', 'ours R@50', 'ours R@100']);
   assert.deepEqual(t.rows.slice(0, 3), [['paper: rq-VAE indexer', 0, 0.0105, null, null], ['paper: HC indexer', 0, 0.007, null, null], ['paper: LMIndexer', 0.0455, 0.0524, null, null]]);
-  const ours = t.rows.slice(3, 5);
+  const ours = t.rows.slice(3);
+  assert.equal(ours.length, 3);
   assert.match(String(ours[0][0]), /^ours: rq-VAE indexer/);
   assert.match(String(ours[1][0]), /^ours: HC indexer/);
+  assert.match(String(ours[2][0]), /^ours: LMIndexer — LMIndexer \(seen items, Table 1 settings\), 32×32 codes/);
+  assert.match(t.notes!.join(' '), /LMIndexer: IDs from .* \(fitted on 10891 items, none held out\)/);
   for (const row of ours) for (const v of row.slice(3)) assert.ok(typeof v === 'number' && v >= 0 && v <= 1, `${row[0]}: ${v}`);
   assert.ok(Number(ours[0][4]) >= Number(ours[0][3]) && Number(ours[1][4]) >= Number(ours[1][3]), 'R@100 ≥ R@50');
   assert.match(t.notes!.join(' '), /1210 held out/);
   const ctx = r.tables.find((x) => x.id === 'table14-context')!;
-  assert.equal(ctx.rows.length, 4);
+  assert.equal(ctx.rows.length, 6);
   for (const row of ctx.rows) for (const v of row.slice(3)) assert.ok(typeof v === 'number' && v >= 0 && v <= 1, `${row.join(' ')}`);
   for (const row of ctx.rows) assert.ok(Number(row[5]) >= Number(row[4]), 'a retrieved target implies its prefix was in the beam');
   assert.ok(r.meta.seconds > 0);

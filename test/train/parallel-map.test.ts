@@ -18,7 +18,7 @@ import { IdTrie } from '../../src/generative/trie';
 import { LMIndexer } from '../../src/indexer/lmindexer';
 import { T5 } from '../../src/model/t5';
 import { Rng } from '../../src/rng';
-import { mapThreads, parallelMap } from '../../src/train/parallel/map';
+import { claimChunks, defaultChunk, mapThreads, parallelMap } from '../../src/train/parallel/map';
 import { TINY_INDEXER_STAGES, tinyIndexerConfig } from '../helpers/tiny-indexer';
 
 const FIXTURES = path.resolve(__dirname, '../../src/train/parallel/test-fixtures.ts');
@@ -39,9 +39,34 @@ test('parallelMap: 3 threads return the one-thread outputs in input order; no ma
   const rows = Array.from({ length: 50 }, (_, i) => [i, 2 * i, 1]);
   const local = { run: (rs: number[][]) => rs.map((r) => r[0] + r[1] + r[2] + 0.5) };
   const before = tf.memory().numTensors;
-  const out = await parallelMap(rows, local, { module: FIXTURES, exportName: 'rowSums', args: { offset: 0.5 } }, { workers: 3, minPerWorker: 10 });
+  const task = { module: FIXTURES, exportName: 'rowSums', args: { offset: 0.5 } };
+  const out = await parallelMap(rows, local, task, { workers: 3, minPerWorker: 10 });
   assert.deepEqual(out, rows.map((r) => 3 * r[0] + 1.5));
+  // Uneven chunks (the last one partial) and a slow main thread that marks its outputs −1: every worker maps its
+  // first chunk and claims more while the main thread waits; order is kept; each chunk is mapped by one thread.
+  const slow = { run: async (rs: number[][]) => { await new Promise((r) => setTimeout(r, 400)); return rs.map(() => -1); } };
+  const marked = await parallelMap(rows, slow, task, { workers: 3, minPerWorker: 10, chunk: 3 });
+  assert.equal(marked.length, rows.length);
+  marked.forEach((v, i) => assert.ok(v === -1 || v === 3 * rows[i][0] + 1.5, `row ${i}: ${v}`));
+  for (let c = 0; c < 17; c++) assert.equal(new Set(marked.slice(3 * c, 3 * c + 3).map((v) => v === -1)).size, 1, `chunk ${c} by one thread`);
+  assert.ok(marked.slice(3, 9).every((v) => v !== -1), 'chunks 1 and 2 are the workers\' first');
+  assert.ok(marked.slice(0, 3).every((v) => v === -1), 'chunk 0 is the main thread\'s');
+  assert.ok(marked.filter((v) => v !== -1).length > 9, 'the workers claimed more than their first chunks');
   assert.equal(tf.memory().numTensors, before);
+  await assert.rejects(parallelMap(rows, local, task, { workers: 2, minPerWorker: 1, chunk: 0 }), /option "chunk" must be a positive integer/);
+});
+
+test('claimChunks / defaultChunk: every chunk mapped once across callers sharing a counter; default chunk sizes', async () => {
+  const counter = new Int32Array(new SharedArrayBuffer(4));
+  const items = Array.from({ length: 23 }, (_, i) => i);
+  const seen: number[] = [];
+  const take = (c: number, part: number[]) => { seen.push(...part); assert.equal(part[0], c * 5); };
+  counter[0] = 2;
+  await Promise.all([claimChunks(items, 5, counter, 0, take), claimChunks(items, 5, counter, 1, take)]);
+  assert.deepEqual(seen.sort((a, b) => a - b), items);
+  assert.equal(defaultChunk(3000, 2), 192);
+  assert.equal(defaultChunk(100, 2), 32);
+  assert.equal(defaultChunk(50, 3), 17, 'at most an even share, so every thread has a first chunk');
 });
 
 test('parallelMap: fewer threads for small inputs; a worker error is an LmiError naming the worker', async () => {
@@ -49,8 +74,9 @@ test('parallelMap: fewer threads for small inputs; a worker error is an LmiError
   assert.equal(mapThreads(100, { workers: 4, minPerWorker: 40 }, task), 2);
   assert.equal(mapThreads(10, { workers: 4, minPerWorker: 40 }, task), 1);
   assert.equal(mapThreads(100, { workers: 4, minPerWorker: 1 }, { module: '/not/a/file.ts' }), 1, 'a module not on disk (tslab) → one thread');
-  const local = { run: (rs: number[][]) => rs.map(() => 0) };
-  await assert.rejects(parallelMap([[1], [2], [3], [4]], local, task, { workers: 2, minPerWorker: 1 }), /parallel: worker 1: .*injected mapper failure/s);
+  // The main thread's chunk never finishes, so the worker maps the others and fails: the call rejects at once.
+  const stuck = { run: () => new Promise<number[]>(() => undefined) };
+  await assert.rejects(parallelMap([[1], [2], [3], [4]], stuck, task, { workers: 2, minPerWorker: 1, chunk: 1 }), /parallel: worker 1: .*injected mapper failure/s);
 });
 
 test('LMIndexer.indexParallel: 2 threads give index()\'s IDs', async () => {

@@ -1,7 +1,7 @@
-/** Worker-thread side of {@link parallelMap}: build the task's mapper, map the shard once, post the outputs, exit. */
+/** Worker-thread side of {@link parallelMap}: build the task's mapper, map the chunks it claims (posting each), exit. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../../backend';
-import { type FromMapWorker, type WorkerMapInit, loadMapSpec } from './map';
+import { claimChunks, type FromMapWorker, type WorkerMapInit, loadMapSpec } from './map';
 
 const init = workerData as WorkerMapInit;
 const post = (m: FromMapWorker): void => parentPort!.postMessage(m);
@@ -10,7 +10,8 @@ async function main(): Promise<void> {
   await initBackend({ backend: init.backend, quiet: true });
   const mapper = await loadMapSpec<unknown, unknown>(init.task).create(init.task.args);
   try {
-    post({ type: 'done', out: await mapper.run(init.items) });
+    await claimChunks(init.items, init.chunk, new Int32Array(init.counter), init.first, async (index, part) => post({ type: 'chunk', index, out: await mapper.run(part) }));
+    post({ type: 'done' });
   } finally {
     mapper.dispose?.();
   }

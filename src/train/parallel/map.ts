@@ -1,11 +1,14 @@
 /**
  * Parallel inference (issue 14): split a list of inputs (documents to index, queries to beam-search) into contiguous
- * shards, one per core; the main thread maps its shard with the model it already holds while `count − 1` worker
- * threads each build a copy from a serialisable {@link MapTask} and map theirs. Outputs come back in input order and
- * are identical to a one-thread run (each input is mapped independently).
+ * chunks; the main thread maps chunks with the model it already holds while `count − 1` worker threads each build a
+ * copy from a serialisable {@link MapTask} and map chunks too. Thread r maps chunk r first, then each thread claims
+ * the next chunk from a shared counter (`Atomics.add` on a SharedArrayBuffer), so the main thread keeps working while
+ * a worker is still starting (≈ 2–3 s to load tsx, tfjs and the model) and no thread idles at the end behind a slower
+ * one. Outputs come back in input order and
+ * are identical to a one-thread run (each input is mapped independently; chunk bounds do not depend on timing).
  *
- * Workers are started per call (≈ 1–2 s to load tsx, tfjs and the model), so small inputs stay on one thread
- * (`minPerWorker`). Inside tslab, where modules are not files a worker could load, it runs on one thread with a notice.
+ * Small inputs stay on one thread (`minPerWorker`). Inside tslab, where modules are not files a worker could load,
+ * it runs on one thread with a notice.
  */
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
@@ -39,15 +42,38 @@ export interface ParallelMapOptions {
   workers?: 'auto' | number;
   /** Fewest inputs per thread; below it fewer threads are used. Default 64. */
   minPerWorker?: number;
+  /** Inputs per claimed chunk. Default: about 8 chunks per thread, rounded up to a multiple of 32 (a query batch). */
+  chunk?: number;
 }
 
 export interface WorkerMapInit {
   task: MapTask;
   backend: BackendChoice;
   items: unknown[];
+  chunk: number;
+  /** One Int32: the next chunk index to claim, shared by every thread of the call. */
+  counter: SharedArrayBuffer;
+  /** This worker's first chunk (its rank). */
+  first: number;
 }
 
-export type FromMapWorker = { type: 'done'; out: unknown[] } | { type: 'error'; message: string };
+export type FromMapWorker = { type: 'chunk'; index: number; out: unknown[] } | { type: 'done' } | { type: 'error'; message: string };
+
+/**
+ * Map chunk `first` (if it exists), then claim chunks from the shared counter until none is left; `map` gets each
+ * chunk's index and inputs. With T threads the counter starts at T and thread r passes first = r.
+ */
+export async function claimChunks<I>(items: readonly I[], chunk: number, counter: Int32Array, first: number, map: (index: number, part: I[]) => Promise<void> | void): Promise<void> {
+  const chunks = Math.ceil(items.length / chunk);
+  for (let c = first; c < chunks; c = Atomics.add(counter, 0, 1)) {
+    await map(c, items.slice(c * chunk, (c + 1) * chunk));
+  }
+}
+
+/** Default chunk: about 8 per thread, a multiple of 32 (a query batch), but at most one thread's even share. */
+export function defaultChunk(n: number, threads: number): number {
+  return Math.max(1, Math.min(Math.ceil(n / threads), Math.max(32, Math.ceil(n / (8 * threads) / 32) * 32)));
+}
 
 /** Load the spec a task names (same code path in workers and in tests). */
 export function loadMapSpec<I, O>(task: MapTask): MapSpec<I, O, unknown> {
@@ -66,36 +92,58 @@ export function mapThreads(n: number, o: ParallelMapOptions, task: MapTask): num
   return count;
 }
 
-function runWorker(code: string, init: WorkerMapInit, rank: number): { worker: Worker; done: Promise<unknown[]> } {
-  const worker = new Worker(code, { eval: true, workerData: init, execArgv: [], stdout: false, stderr: false });
-  const done = new Promise<unknown[]>((resolve, reject) => {
-    worker.once('message', (m: FromMapWorker) => {
-      if (m.type === 'done') resolve(m.out);
-      else reject(new LmiError(`parallel: worker ${rank}: ${m.message}`));
-    });
-    worker.once('error', (e) => reject(new LmiError(`parallel: worker ${rank} crashed: ${e.message}`)));
-    worker.once('exit', (c) => reject(new LmiError(`parallel: worker ${rank} exited (code ${c}) before returning its shard`)));
-  });
-  done.catch(() => undefined); // handled by the caller's Promise.all; after an early failure it only reports the exit
-  return { worker, done };
-}
-
 /** Map `items` with `local` on this thread and copies built from `task` on worker threads; outputs in input order. */
 export async function parallelMap<I, O>(items: readonly I[], local: Mapper<I, O>, task: MapTask, o: ParallelMapOptions = {}): Promise<O[]> {
   const count = mapThreads(items.length, o, task);
   if (count <= 1) return local.run([...items]);
-  const bounds = Array.from({ length: count + 1 }, (_, r) => Math.floor((items.length * r) / count));
+  const chunk = o.chunk ?? defaultChunk(items.length, count);
+  if (!Number.isInteger(chunk) || chunk < 1) throw new LmiError(`parallel: option "chunk" must be a positive integer, got ${chunk}`);
+  const chunks = Math.ceil(items.length / chunk);
+  const parts: (O[] | undefined)[] = new Array(chunks);
+  let filled = 0;
+  const put = (index: number, out: O[], by: string): void => {
+    const want = Math.min(chunk, items.length - index * chunk);
+    if (out.length !== want) throw new LmiError(`parallel: ${by} returned ${out.length} outputs for ${want} inputs (a mapper must return one per input)`);
+    parts[index] = out;
+    filled++;
+  };
+  const counter = new SharedArrayBuffer(4);
+  new Int32Array(counter)[0] = count; // chunks 0 … count−1 are the threads' first ones
   const backend = (tf.getBackend() === 'tensorflow' ? 'tensorflow' : tf.getBackend()) as BackendChoice;
   const code = workerBootstrap(__dirname, 'map-worker');
-  const started = Array.from({ length: count - 1 }, (_, i) =>
-    runWorker(code, { task, backend, items: items.slice(bounds[i + 1], bounds[i + 2]) as unknown[] }, i + 1));
+  let settle: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  let failure: Error | undefined;
+  const fail = (e: Error): void => { failure ??= e; settle?.reject(failure); };
+  const allFilled = new Promise<void>((resolve, reject) => { settle = { resolve, reject }; });
+  allFilled.catch(() => undefined); // awaited below; an early worker failure must not be an unhandled rejection
+  const check = (): void => { if (filled === chunks) settle?.resolve(); };
+  const workers = Array.from({ length: count - 1 }, (_, i) => {
+    const rank = i + 1;
+    const w = new Worker(code, { eval: true, workerData: { task, backend, items: items as unknown[], chunk, counter, first: rank } satisfies WorkerMapInit, execArgv: [], stdout: false, stderr: false });
+    let finished = false;
+    w.on('message', (m: FromMapWorker) => {
+      try {
+        if (m.type === 'chunk') { put(m.index, m.out as O[], `worker ${rank}`); check(); }
+        else if (m.type === 'done') finished = true;
+        else fail(new LmiError(`parallel: worker ${rank}: ${m.message}`));
+      } catch (e) { fail(e as Error); }
+    });
+    w.once('error', (e) => fail(new LmiError(`parallel: worker ${rank} crashed: ${e.message}`)));
+    w.once('exit', (c) => { if (!finished && filled < chunks) fail(new LmiError(`parallel: worker ${rank} exited (code ${c}) before returning its chunks`)); });
+    return w;
+  });
   try {
-    const mine = await local.run(items.slice(bounds[0], bounds[1]));
-    const theirs = await Promise.all(started.map((s) => s.done));
-    const out = [...mine, ...(theirs.flat() as O[])];
-    if (out.length !== items.length) throw new LmiError(`parallel: ${out.length} outputs for ${items.length} inputs (a mapper must return one per input)`);
-    return out;
+    // This thread claims chunks too; a worker's failure ends the wait at once (its chunk would never arrive).
+    const mine = claimChunks(items, chunk, new Int32Array(counter), 0, async (c, part) => {
+      if (failure) throw failure;
+      put(c, await local.run(part), 'the main thread');
+    });
+    await Promise.race([mine, allFilled]);
+    await mine.catch((e) => { throw failure ?? e; });
+    check();
+    await allFilled; // chunks still being mapped by a worker
+    return parts.flat() as O[];
   } finally {
-    await Promise.all(started.map((s) => s.worker.terminate()));
+    await Promise.all(workers.map((w) => w.terminate()));
   }
 }
