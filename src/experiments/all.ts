@@ -57,7 +57,7 @@ export const ALL_EXPERIMENTS: readonly Experiment[] = [
     }),
   },
   { ...table2, estimateSeconds: 1630, run: (cfg: LmiConfig, o: RunOptions) => runTable2(cfg, { ...o, ...budget(o), ...(o.smoke ? {} : { maxUsers: FIGURES_MAX_USERS }) }) },
-  { ...table14, estimateSeconds: 800, run: (cfg: LmiConfig, o: RunOptions) => runTable14(cfg, { ...o, ...budget(o) }) },
+  { ...table14, estimateSeconds: 900, run: (cfg: LmiConfig, o: RunOptions) => runTable14(cfg, { ...o, ...budget(o) }) },
   {
     ...idSweeps,
     estimateSeconds: 1460,
