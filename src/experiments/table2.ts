@@ -160,9 +160,9 @@ export async function runTable2Metrics(base: LmiConfig, opts: Table2Options = {}
     if (!opts.init) init.model.dispose();
   }
 
-  // Baselines on the same test users, trained on every user's training sequence (full ranking, pessimistic ties).
+  // Baselines on the same test users (full ranking, pessimistic ties), fitted twice: on every user's training
+  // sequence, and on the subsampled users' only (the generative model's data).
   const conv = [{ candidates: 'all' as const, ties: 'pessimistic' as const }];
-  // Fitted twice: on every user's training sequence, and on the subsampled users' only (the generative model's data).
   const fitBaselines = (from: typeof all) => {
     const data = seqRecData(from, 'test', { items: corpus.docs.map((d) => d.id), maxUsers });
     return [new Markov(), new MostPop()].map((m) => evaluateSeqRec(m, data, { ks: [5], conventions: conv }));
