@@ -57,6 +57,12 @@ async function main(): Promise<void> {
     indexing.push({ threads: n, seconds, docs_per_s: texts.length / seconds });
     process.stderr.write(`[parallel-inference] indexing ${texts.length} docs, ${n} thread(s): ${seconds.toFixed(2)} s\n`);
   }
+  // Worker start-up: 2 threads on 64 docs in 32-doc chunks (start + rebuild + one chunk) minus one thread on 32 docs.
+  const small = texts.slice(0, 64);
+  const solo32 = (await best(reps, async () => lmi.index(small.slice(0, 32)))).seconds;
+  const pair64 = (await best(reps, () => lmi.indexParallel(small, { workers: 2, minPerWorker: 1, chunk: 32 }))).seconds;
+  const workerStart = { seconds_2threads_64docs: pair64, seconds_1thread_32docs: solo32, start_seconds: pair64 - solo32 };
+  process.stderr.write(`[parallel-inference] worker start + indexer rebuild ≈ ${workerStart.start_seconds.toFixed(2)} s\n`);
   const ids = ref!.map((id, i) => [...id, i % 64]);
   lmi.dispose();
   const vocabSize = 8000;
@@ -81,7 +87,7 @@ async function main(): Promise<void> {
     Object.fromEntries(rows.map((r) => [String(r.threads), rows[0].seconds / r.seconds]));
   const out = {
     meta: { backend: describeBackend(info), cores: os.cpus().length, docs: texts.length, queries, reps, loadBefore, loadAfter: os.loadavg(), date: new Date().toISOString() },
-    indexing, search, ratios: { indexing_speedup: speedup(indexing), search_speedup: speedup(search) },
+    indexing, workerStart, search, ratios: { indexing_speedup: speedup(indexing), search_speedup: speedup(search) },
   };
   const file = path.join(__dirname, 'results', 'parallel-inference.json');
   fs.mkdirSync(path.dirname(file), { recursive: true });
