@@ -4,7 +4,8 @@
  *  - the synthetic corpus (known hierarchy; AMI vs level1, K = 8), and
  *  - Scientific (small preset, T = 3 + collision position; AMI vs level2, K = 64, 32 tokens per document).
  * Usage: npx tsx bench/indexer.ts [synthetic|scientific|all] [--quick] [--random-init] [--hints=0.5,0.3]
- *          [--seed=42] [--docs=N (synthetic)] [--positions=T] [--workers=N] [--set=option=value …]
+ *          [--seed=42] [--docs=N (synthetic)] [--positions=T] [--workers=N] [--pretrain-epochs=N] [--set=option=value …]
+ * `--pretrain-epochs=N` pretrains the semantic encoder by span corruption on the corpus first (init-study's start).
  * `--set` overrides any LMIndexer option (e.g. `--set=learningRate=0.005 --set=encoderWarmupEpochs=3`); `--seed`
  * changes both the synthetic corpus and the model (the criterion of issue 5 is measured over seeds 42, 1, 2).
  * Writes bench/results/indexer.json (merged; key = corpus, plus -quick / -s<seed> / -p<positions> / -d<docs> / -<option><value> per --set)
@@ -73,16 +74,16 @@ async function run(name: 'synthetic' | 'scientific', quick: boolean, key: string
   fs.mkdirSync(path.dirname(log), { recursive: true });
   fs.rmSync(log, { force: true });
   const workers = intFlag('workers'); // data-parallel training replicas (default 1)
-  const c = await compareIndexers(cfg, name === 'synthetic' ? 'level1' : 'level2', overrides, log, workers);
+  const c = await compareIndexers(cfg, name === 'synthetic' ? 'level1' : 'level2', overrides, { log, workers, pretrainEpochs: intFlag('pretrain-epochs') });
   for (const r of c.rows) process.stderr.write(`${key} ${r.method}: AMI ${r.amiByPrefix.map((a) => a.toFixed(3)).join('/')} codes ${r.codesUsedFirst} ${r.seconds.toFixed(0)} s\n`);
-  return { corpus: c.corpus.source, docs: c.corpus.docs.length, seed: cfg.seed, workers: workers ?? 1, labelKey: c.labelKey, codebookSize: c.codebookSize, overrides, rows: c.rows, amiAfterStage: c.lmindexerAmiAfterStage };
+  return { corpus: c.corpus.source, docs: c.corpus.docs.length, seed: cfg.seed, workers: workers ?? 1, labelKey: c.labelKey, codebookSize: c.codebookSize, overrides, rows: c.rows, amiAfterStage: c.lmindexerAmiAfterStage, amiTrace: c.lmindexerAmiTrace, pretrainEpochs: intFlag('pretrain-epochs') ?? 0, pretrainLoss: c.pretrainLoss };
 }
 
 async function main(): Promise<void> {
   const which = process.argv[2] ?? 'all';
   const quick = process.argv.includes('--quick');
   const prev = fs.existsSync(OUT) ? JSON.parse(fs.readFileSync(OUT, 'utf8')) : {};
-  const suffix = [quick ? 'quick' : '', ...['seed', 'positions', 'docs', 'workers'].map((f) => (flags(f).length ? `${f[0]}${flags(f).pop()}` : '')), ...flags('set').map((s) => s.replace('=', ''))]
+  const suffix = [quick ? 'quick' : '', ...['seed', 'positions', 'docs', 'workers', 'pretrain-epochs'].map((f) => (flags(f).length ? `${f === 'pretrain-epochs' ? 'pre' : f[0]}${flags(f).pop()}` : '')), ...flags('set').map((s) => s.replace('=', ''))]
     .filter(Boolean).map((s) => `-${s}`).join('');
   for (const name of ['synthetic', 'scientific'] as const) {
     if (which !== 'all' && which !== name) continue;

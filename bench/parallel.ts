@@ -19,7 +19,7 @@ import { T5, type Seq2SeqBatch } from '../src/model/t5';
 import { DataParallel } from '../src/train/parallel/engine';
 import { t5ReplicaTask } from '../src/train/parallel/t5-replica';
 import type { ModelConfig } from '../src/config';
-import { Trainer } from '../src/train/trainer';
+import { type StepInfo, type StepPhases, Trainer } from '../src/train/trainer';
 import { arg, runTorchPeers, t5StepShape } from './t5-step-setup';
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -33,12 +33,15 @@ interface Row {
   /** CPU time (all threads of this process) per timed step: contention-proof; ideal wall time = cpu / replicas. */
   cpu_ms_per_step: number;
   start_ms?: number;
+  /** Replicas > 1: median milliseconds per phase of the timed steps (StepPhases). */
+  phases_median_ms?: Record<string, number>;
 }
 
 interface Setup {
   replicas: number;
-  step: () => Promise<number>;
+  step: () => Promise<StepInfo>;
   times: number[];
+  phases: StepPhases[];
   cpuMs: number;
   startMs?: number;
   close: () => Promise<void>;
@@ -50,8 +53,8 @@ async function setup(cfg: ModelConfig, data: Seq2SeqBatch, replicas: number): Pr
   const t0 = performance.now();
   const dp = replicas > 1 ? await DataParallel.start(trainer, replicas, t5ReplicaTask(model)) : undefined;
   return {
-    replicas, times: [], cpuMs: 0, startMs: dp ? performance.now() - t0 : undefined,
-    step: async () => (dp ? await dp.step([data]) : trainer.trainStep([data])).ms,
+    replicas, times: [], phases: [], cpuMs: 0, startMs: dp ? performance.now() - t0 : undefined,
+    step: async () => (dp ? await dp.step([data]) : trainer.trainStep([data])),
     close: async () => {
       await dp?.close();
       trainer.dispose();
@@ -69,7 +72,9 @@ async function measure(cfg: ModelConfig, data: Seq2SeqBatch, counts: number[], w
     for (let i = 0; i < steps; i++) {
       for (const s of setups) {
         const c0 = process.cpuUsage();
-        s.times.push(await s.step());
+        const info = await s.step();
+        s.times.push(info.ms);
+        if (info.phases) s.phases.push(info.phases);
         const c = process.cpuUsage(c0);
         s.cpuMs += (c.user + c.system) / 1000;
       }
@@ -80,6 +85,7 @@ async function measure(cfg: ModelConfig, data: Seq2SeqBatch, counts: number[], w
       return {
         replicas: s.replicas, ms_per_step: ms, ms_median: median(s.times), ms_all: s.times, tokens_per_s: tokens / (ms / 1000),
         cpu_ms_per_step: s.cpuMs / steps, ...(s.startMs !== undefined ? { start_ms: s.startMs } : {}),
+        ...(s.phases.length ? { phases_median_ms: Object.fromEntries(Object.keys(s.phases[0]).map((k) => [k, median(s.phases.map((p) => p[k as keyof StepPhases]))])) } : {}),
       };
     });
   } finally {
@@ -100,7 +106,8 @@ async function main(): Promise<void> {
 
   const rows = await measure(cfg, data, counts, warmup, steps);
   for (const r of rows) {
-    console.log(`tfjs ${backend.name}, ${r.replicas} replica(s): ${r.ms_per_step.toFixed(0)} ms/step (median ${r.ms_median.toFixed(0)}), ${r.tokens_per_s.toFixed(0)} tokens/s, ${r.cpu_ms_per_step.toFixed(0)} CPU-ms/step` + (r.start_ms !== undefined ? `; workers started in ${r.start_ms.toFixed(0)} ms` : ''));
+    console.log(`tfjs ${backend.name}, ${r.replicas} replica(s): ${r.ms_per_step.toFixed(0)} ms/step (median ${r.ms_median.toFixed(0)}), ${r.tokens_per_s.toFixed(0)} tokens/s, ${r.cpu_ms_per_step.toFixed(0)} CPU-ms/step` + (r.start_ms !== undefined ? `; workers started in ${r.start_ms.toFixed(0)} ms` : '') +
+      (r.phases_median_ms ? `\n  phases (median ms): ${Object.entries(r.phases_median_ms).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}` : ''));
   }
   const peers = runTorchPeers(shape, threads, steps, warmup);
   const base = rows.find((r) => r.replicas === 1);

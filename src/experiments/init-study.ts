@@ -157,7 +157,9 @@ export function studyConfig(base: LmiConfig, s: InitStudySettings, corpus: DataC
 }
 
 /** A T5 trained by span corruption on `texts` (optionally from GloVe token embeddings); the caller disposes it. */
-async function pretrainedStart(cfg: LmiConfig, tok: Tokenizer, texts: readonly string[], glove: boolean, epochs: number): Promise<{ model: T5; loss: number }> {
+export async function pretrainedStart(
+  cfg: LmiConfig, tok: Tokenizer, texts: readonly string[], glove: boolean, epochs: number, workers?: 'auto' | number,
+): Promise<{ model: T5; loss: number }> {
   const model = T5.create({ ...cfg.model, vocabSize: tok.vocabSize }, { seed: cfg.seed });
   // Same projection seed as LMIndexer's own gloveInit (options.seed + 3), so (b) and (d) start from equal rows.
   if (glove) initEmbeddingsFromGlove(model.params.get('shared.weight')!, tok, tok.vocabSize, cfg.seed + 3, texts);
@@ -166,7 +168,7 @@ async function pretrainedStart(cfg: LmiConfig, tok: Tokenizer, texts: readonly s
   const stepsPerEpoch = Math.max(1, Math.floor(seqs.length / bs));
   const r = await pretrain(model, seqs, tok, {
     epochs, batchSize: bs, maxInputLength: cfg.tokenizer.maxLength, learningRate: cfg.indexer.learningRate,
-    warmupSteps: Math.min(100, stepsPerEpoch), schedule: 'linear', seed: cfg.seed,
+    warmupSteps: Math.min(100, stepsPerEpoch), schedule: 'linear', seed: cfg.seed, ...(workers !== undefined ? { workers } : {}),
   });
   const tail = r.history.slice(-20).map((h) => h.loss);
   return { model, loss: tail.reduce((a, b) => a + b, 0) / Math.max(1, tail.length) };

@@ -11,11 +11,13 @@ import { embedWithGlove } from '../embeddings/glove-docs';
 import { adjustedMutualInfo } from '../eval/ami';
 import { idStats, prefixLabels } from '../eval/id-stats';
 import { LMIndexer } from '../indexer/lmindexer';
+import { buildTokenizer } from '../text/index';
 import type { LMIndexerOptions } from '../indexer/options';
 import { kmeans } from '../quantize/kmeans';
 import { Rng } from '../rng';
 import { bar } from '../viz/plots';
 import { embedTfidf, indexHc, labelsOf } from './id-quality';
+import { pretrainedStart } from './init-study';
 import type { Experiment, RunOptions } from './registry';
 import type { Cell, ExperimentResult } from './types';
 
@@ -30,6 +32,13 @@ export interface IndexerScores {
   seconds: number;
 }
 
+/** First-position AMI of LMIndexer's codes at one diagnostics pass. */
+export interface AmiTracePoint {
+  stage: string;
+  step: number;
+  ami: number;
+}
+
 export interface IndexerComparison {
   corpus: Corpus;
   labelKey: string;
@@ -37,6 +46,10 @@ export interface IndexerComparison {
   rows: IndexerScores[];
   /** LMIndexer's first-position AMI right after each position-1 stage (k-means init, joint…). */
   lmindexerAmiAfterStage: Record<string, number>;
+  /** The same at every diagnostics pass of the position-1 codebook-init and joint stages. */
+  lmindexerAmiTrace: AmiTracePoint[];
+  /** Final span-corruption loss when the encoder was pretrained (CompareOptions.pretrainEpochs). */
+  pretrainLoss?: number;
   /** LMIndexer's per-step / per-epoch diagnostics (recon loss, code usage, stability…). */
   diagnostics: Record<string, unknown>[];
 }
@@ -54,8 +67,21 @@ function scores(method: string, corpus: Corpus, ids: number[][], key: string, T:
   };
 }
 
+/** How {@link compareIndexers} runs LMIndexer. */
+export interface CompareOptions {
+  /** Diagnostics JSONL file. */
+  log?: string;
+  /** Data-parallel training replicas (FitOptions.workers). */
+  workers?: 'auto' | number;
+  /**
+   * Span-corruption pretraining epochs of the semantic encoder on the corpus before LMIndexer (the "pretrained T5"
+   * stand-in of init-study; GloVe rows first when `overrides.gloveInit` is not false). 0 = none (default).
+   */
+  pretrainEpochs?: number;
+}
+
 /** Run LMIndexer (with `overrides`), HC on TF-IDF and GloVe k-means on `cfg.data` with K = `cfg.indexer.codebookSize`. */
-export async function compareIndexers(cfg: LmiConfig, labelKey: string, overrides: Partial<LMIndexerOptions> = {}, log?: string, workers?: 'auto' | number): Promise<IndexerComparison> {
+export async function compareIndexers(cfg: LmiConfig, labelKey: string, overrides: Partial<LMIndexerOptions> = {}, opts: CompareOptions = {}): Promise<IndexerComparison> {
   await initBackend();
   const K = cfg.indexer.codebookSize;
   const T = cfg.indexer.idLength;
@@ -71,22 +97,37 @@ export async function compareIndexers(cfg: LmiConfig, labelKey: string, override
   const km = kmeans(glove, K, cfg.kmeans, rng.fork());
   rows.push(scores('k-means on GloVe idf-mean', corpus, Array.from(km.assignments, (c) => [c]), labelKey, 1, (Date.now() - t) / 1000));
   t = Date.now();
+  const texts = corpus.docs.map((d) => d.text);
+  const pretrainEpochs = opts.pretrainEpochs ?? 0;
+  const tokenizer = pretrainEpochs > 0 ? buildTokenizer(cfg.tokenizer, texts) : undefined;
+  const pre = tokenizer ? await pretrainedStart(cfg, tokenizer, texts, overrides.gloveInit !== false, pretrainEpochs, opts.workers) : undefined;
   const lmi = new LMIndexer(cfg, overrides);
   const truth = labelsOf(corpus, labelKey);
   const amiAfter: Record<string, number> = {};
+  const amiTrace: AmiTracePoint[] = [];
   try {
-    const res = await lmi.fit(corpus, {
-      log, workers,
+    const res = await lmi.fit(texts, {
+      log: opts.log, workers: opts.workers, pretrained: pre && tokenizer ? { model: pre.model, tokenizer } : undefined,
       onStageEnd: (stage, name, x) => {
         if (stage.position === 0 && x.lastCodes && (stage.kind === 'codebook-init' || stage.kind === 'assign')) {
           amiAfter[name] = adjustedMutualInfo(truth, Array.from(x.lastCodes));
         }
       },
+      onEval: (stage, name, step, x) => {
+        if (stage.position === 0 && x.lastCodes && (stage.kind === 'codebook-init' || stage.kind === 'joint')) {
+          amiTrace.push({ stage: name, step, ami: adjustedMutualInfo(truth, Array.from(x.lastCodes)) });
+        }
+      },
     });
-    rows.unshift(scores(`LMIndexer${overrides.gloveInit === false ? '' : ' (GloVe init)'}`, corpus, res.ids, labelKey, T, (Date.now() - t) / 1000));
-    return { corpus, labelKey, codebookSize: K, rows, lmindexerAmiAfterStage: amiAfter, diagnostics: lmi.diagnostics.rows as Record<string, unknown>[] };
+    const name = `LMIndexer${pre ? `, ${pretrainEpochs} pretraining epoch(s)` : ''}${overrides.gloveInit === false ? '' : ' (GloVe init)'}`;
+    rows.unshift(scores(name, corpus, res.ids, labelKey, T, (Date.now() - t) / 1000));
+    return {
+      corpus, labelKey, codebookSize: K, rows, lmindexerAmiAfterStage: amiAfter, lmindexerAmiTrace: amiTrace,
+      pretrainLoss: pre?.loss, diagnostics: lmi.diagnostics.rows as Record<string, unknown>[],
+    };
   } finally {
     lmi.dispose();
+    pre?.model.dispose();
   }
 }
 

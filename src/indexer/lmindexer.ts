@@ -55,6 +55,8 @@ export interface FitOptions {
   say?: (line: string) => void;
   /** Called after every stage (e.g. to score `lastCodes` against labels). */
   onStageEnd?: (stage: Stage, name: string, indexer: LMIndexer) => void;
+  /** Called after every corpus diagnostics pass (each `diagnosticsEvery` steps / epoch), e.g. to trace `lastCodes`. */
+  onEval?: (stage: Stage, name: string, step: number, indexer: LMIndexer) => void;
   /** Stop after this many stages (tests of resume). */
   stopAfterStages?: number;
   /**
@@ -227,7 +229,8 @@ export class LMIndexer {
     const p = stage.position;
     if (stage.kind === 'codebook-init') {
       if (stage.kmeans) this.initCodebook(p);
-      return this.evaluate(stage, index, 0);
+      this.evaluate(stage, index, 0);
+      return opts.onEval?.(stage, stageName(stage, index), 0, this);
     }
     if (stage.kind === 'assign') {
       const all = Array.from({ length: N }, (_, i) => i);
@@ -256,6 +259,7 @@ export class LMIndexer {
         const every = o.diagnosticsEvery > 0 ? o.diagnosticsEvery : perEpoch;
         if (info.step % every === 0 || info.step === steps) {
           this.evaluate(stage, index, info.step);
+          opts.onEval?.(stage, stageName(stage, index), info.step, this);
           // A reseeded codebook is copied into the worker replicas before the next step.
           if (stage.kind === 'joint' && o.deadCodeReseed && this.reseedDeadCodes(p, info.step)) await DataParallel.of(trainer)?.sync();
           const last = this.diagnostics.rows[this.diagnostics.rows.length - 1];

@@ -81,6 +81,26 @@ export interface StepInfo {
   /** Global gradient norm before clipping. */
   gradNorm: number;
   ms: number;
+  /** Data-parallel steps only: where the step's wall time went (parallel/engine.ts). */
+  phases?: StepPhases;
+}
+
+/** Milliseconds of one data-parallel step by phase; `worker*` are the slowest worker's own times. */
+export interface StepPhases {
+  /** Main thread: sharding the micro-batches and posting the workers their jobs. */
+  shard: number;
+  /** Main thread: forward + backward of its own shards and the copy into its shared slot. */
+  compute: number;
+  /** Main thread: waiting for the workers' gradients after its own were in. */
+  waitArrive: number;
+  /** Reduce-scatter of the main thread's chunk, then waiting for the workers' chunks. */
+  reduce: number;
+  /** Main thread: clipping and the AdamW update. */
+  update: number;
+  /** Slowest worker: forward + backward + slot copy of this step. */
+  workerCompute: number;
+  /** Slowest worker: its AdamW update of the previous step (0 on the first). */
+  workerUpdate: number;
 }
 
 export interface TrainerCallback {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { makeConfig } from '../../src/config';
-import { lmindexerSynthetic } from '../../src/experiments/lmindexer-study';
+import { compareIndexers, lmindexerSynthetic } from '../../src/experiments/lmindexer-study';
 
 test('LMIndexer study (smoke): LMIndexer, HC and GloVe k-means rows on the same corpus, no collapse', { timeout: 300_000 }, async () => {
   process.env.LMI_QUIET = '1';
@@ -14,4 +14,21 @@ test('LMIndexer study (smoke): LMIndexer, HC and GloVe k-means rows on the same 
   const ami = t.rows[0][1] as number;
   assert.ok(Number.isFinite(ami) && ami > 0.05, `LMIndexer AMI(c¹) ${ami} is above chance`);
   assert.equal(r.figures.length, 1);
+});
+
+test('compareIndexers: a pretrained start (span corruption first) and the first-position AMI trace', { timeout: 300_000 }, async () => {
+  process.env.LMI_QUIET = '1';
+  const cfg = makeConfig({ preset: 'small' });
+  cfg.data.corpus = 'synthetic';
+  cfg.data.synthetic.numDocs = 160;
+  cfg.indexer.codebookSize = 4;
+  cfg.indexer.idLength = 1;
+  const c = await compareIndexers(cfg, 'level1', { reconWarmupEpochs: 1, encoderWarmupEpochs: 1, jointEpochs: 2, probeDocs: 32 }, { pretrainEpochs: 1 });
+  assert.equal(c.rows[0].method, 'LMIndexer, 1 pretraining epoch(s) (GloVe init)');
+  assert.ok(Number.isFinite(c.pretrainLoss) && c.pretrainLoss! > 0, `pretrain loss ${c.pretrainLoss}`);
+  // One point after the k-means initialisation, one per joint epoch; the last joint pass has the final weights.
+  assert.deepEqual(c.lmindexerAmiTrace.map((p) => p.stage.replace(/^\d+-/, '')), ['codebook-init-p1', 'joint-p1', 'joint-p1']);
+  const assign = Object.entries(c.lmindexerAmiAfterStage).find(([k]) => k.endsWith('assign-p1'))![1];
+  assert.equal(c.lmindexerAmiTrace[2].ami, assign);
+  assert.equal(c.rows[0].amiByPrefix[0], assign);
 });

@@ -97,7 +97,13 @@ test('2 replicas stay bit-identical over steps with dropout, keep numTensors fla
       const losses: number[] = [];
       let tensors: number[] = [];
       for (let s = 0; s < 12; s++) {
-        losses.push((await dp.step([ragged(10 + s), ragged(50 + s, 3)])).loss);
+        const info = await dp.step([ragged(10 + s), ragged(50 + s, 3)]);
+        losses.push(info.loss);
+        // Where the step's time went: every phase measured, the two replicas' compute within the step's wall time.
+        const ph = info.phases!;
+        assert.ok(Object.values(ph).every((v) => Number.isFinite(v) && v >= 0), JSON.stringify(ph));
+        assert.ok(ph.compute > 0 && ph.workerCompute > 0 && ph.compute <= info.ms, JSON.stringify({ ms: info.ms, ...ph }));
+        if (s > 0) assert.ok(ph.workerUpdate > 0, 'worker reports its previous AdamW update');
         if (s === 3) tensors = [tf.memory().numTensors, ...(await dp.replicaWeights()).numTensors];
       }
       const { weights, numTensors } = await dp.replicaWeights();

@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { type BackendChoice, backendInfo } from '../../backend';
 import { LmiError } from '../../errors';
-import type { StepInfo, Trainer } from '../trainer';
+import type { StepInfo, StepPhases, Trainer } from '../trainer';
 import { learningRateAt } from '../schedule';
 import { ABORT, ARRIVED, CTRL_SIZE, type Layout, REDUCED, ReplicaState, type SharedBuffers, type ShardJob } from './replica-step';
 import { workerBootstrap, workerCanLoad } from './bootstrap';
@@ -151,9 +151,9 @@ export class DataParallel<B> {
   async step(microBatches: B[]): Promise<StepInfo> {
     const t0 = performance.now();
     const lr = learningRateAt(this.trainer.step, this.trainer.options);
-    const { loss, gradNorm } = await this.run(microBatches, lr, true);
+    const { loss, gradNorm, phases } = await this.run(microBatches, lr, true);
     this.trainer.step += 1;
-    return { step: this.trainer.step, loss, lr, gradNorm, ms: performance.now() - t0 };
+    return { step: this.trainer.step, loss, lr, gradNorm, ms: performance.now() - t0, phases };
   }
 
   /** The averaged (unclipped) gradient of a step over the micro-batches, flat in parameter order; no update. */
@@ -162,8 +162,15 @@ export class DataParallel<B> {
     return { gradient: this.main.sum.slice(), loss, names: this.main.layout.names };
   }
 
-  private async run(microBatches: B[], lr: number, apply: boolean): Promise<{ loss: number; gradNorm: number }> {
+  private async run(microBatches: B[], lr: number, apply: boolean): Promise<{ loss: number; gradNorm: number; phases: StepPhases }> {
     if (!microBatches.length) throw new LmiError('trainer: trainStep needs at least one micro-batch');
+    let t = performance.now();
+    const lap = (): number => {
+      const now = performance.now();
+      const ms = now - t;
+      t = now;
+      return ms;
+    };
     if (this.failure) throw this.failure;
     const n = this.count;
     const k = microBatches.length;
@@ -185,18 +192,26 @@ export class DataParallel<B> {
     this.gen += 1;
     const common = { gen: this.gen, lr, maxGradNorm: this.trainer.options.maxGradNorm, apply };
     for (let r = 1; r < n; r++) this.post(r - 1, { type: 'step', job: { ...common, shards: perRank[r] } });
+    const shard = lap();
     try {
       let loss = this.main.computeGradients(perRank[0]);
       this.main.arrive();
+      const compute = lap();
       const arrived = await Promise.all(this.workers.map((_, i) => this.expect(i, 'arrived')));
       for (const a of arrived) loss += a.loss;
+      const waitArrive = lap();
       Atomics.load(this.ctrl, ARRIVED);
       this.main.reduceChunk();
       await Promise.all(this.workers.map((_, i) => this.expect(i, 'reduced')));
       Atomics.load(this.ctrl, REDUCED);
+      const reduce = lap();
       const gradNorm = this.main.gradNorm();
       if (apply) this.main.applyUpdate(lr, this.trainer.options.maxGradNorm, gradNorm);
-      return { loss, gradNorm };
+      const phases: StepPhases = {
+        shard, compute, waitArrive, reduce, update: lap(),
+        workerCompute: Math.max(...arrived.map((a) => a.computeMs)), workerUpdate: Math.max(...arrived.map((a) => a.lastUpdateMs)),
+      };
+      return { loss, gradNorm, phases };
     } catch (e) {
       this.fail(e as Error);
       throw e;

@@ -28,7 +28,7 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'synced' }
-  | { type: 'arrived'; loss: number }
+  | { type: 'arrived'; loss: number; computeMs: number; lastUpdateMs: number }
   | { type: 'reduced' }
   | { type: 'weights'; weights: Float32Array; numTensors: number }
   | { type: 'error'; message: string; stack?: string };
@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     const have = replica.params.get(n)!.shape.join(',');
     if (have !== init.layout.shapes[i].join(',')) throw new Error(`parallel: replica parameter "${n}" has shape [${have}], main has [${init.layout.shapes[i].join(', ')}]`);
   });
+  let lastUpdateMs = 0;
   port.on('message', (msg: ToWorker) => {
     try {
       switch (msg.type) {
@@ -72,14 +73,17 @@ async function main(): Promise<void> {
         }
         case 'step': {
           const job = msg.job;
+          const t0 = performance.now();
           const loss = state.computeGradients(job.shards);
           state.arrive();
-          post({ type: 'arrived', loss });
+          post({ type: 'arrived', loss, computeMs: performance.now() - t0, lastUpdateMs });
           state.waitFor(ARRIVED, job.gen * init.count);
           state.reduceChunk();
           post({ type: 'reduced' });
           state.waitFor(REDUCED, job.gen * init.count);
+          const t1 = performance.now();
           if (job.apply) state.applyUpdate(job.lr, job.maxGradNorm, state.gradNorm());
+          lastUpdateMs = performance.now() - t1;
           break;
         }
         case 'weights':
