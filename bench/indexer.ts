@@ -4,8 +4,10 @@
  *  - the synthetic corpus (known hierarchy; AMI vs level1, K = 8), and
  *  - Scientific (small preset, T = 3 + collision position; AMI vs level2, K = 64, 32 tokens per document).
  * Usage: npx tsx bench/indexer.ts [synthetic|scientific|all] [--quick] [--random-init] [--hints=0.5,0.3]
- *          [--seed=42] [--docs=N (synthetic)] [--positions=T] [--workers=N] [--pretrain-epochs=N] [--set=option=value …]
- * `--pretrain-epochs=N` pretrains the semantic encoder by span corruption on the corpus first (init-study's start).
+ *          [--seed=42] [--docs=N (synthetic)] [--positions=T] [--workers=N] [--pretrain-epochs=N] [--standin-epochs=N] [--set=option=value …]
+ * `--pretrain-epochs=N` pretrains the semantic encoder by span corruption on the corpus first (init-study's start);
+ * `--standin-epochs=N` adds HC on the encoder stand-ins (a T5 pretrained N epochs on the corpus, mean-pooled, and the
+ * same after SimCSE: the paper's HC-on-BERT / SimCSE baselines).
  * `--set` overrides any LMIndexer option (e.g. `--set=learningRate=0.005 --set=encoderWarmupEpochs=3`); `--seed`
  * changes both the synthetic corpus and the model (the criterion of issue 5 is measured over seeds 42, 1, 2).
  * Writes bench/results/indexer.json (merged; key = corpus, plus -quick / -s<seed> / -p<positions> / -d<docs> / -<option><value> per --set)
@@ -15,6 +17,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { preset } from '../src/config';
 import { LmiError } from '../src/errors';
+import { DEFAULT_ENCODER_STANDIN } from '../src/experiments/id-quality';
 import { compareIndexers } from '../src/experiments/lmindexer-study';
 import { type LMIndexerOptions, lmIndexerOptions } from '../src/indexer/options';
 
@@ -74,7 +77,8 @@ async function run(name: 'synthetic' | 'scientific', quick: boolean, key: string
   fs.mkdirSync(path.dirname(log), { recursive: true });
   fs.rmSync(log, { force: true });
   const workers = intFlag('workers'); // data-parallel training replicas (default 1)
-  const c = await compareIndexers(cfg, name === 'synthetic' ? 'level1' : 'level2', overrides, { log, workers, pretrainEpochs: intFlag('pretrain-epochs') });
+  const standinEpochs = intFlag('standin-epochs');
+  const c = await compareIndexers(cfg, name === 'synthetic' ? 'level1' : 'level2', overrides, { log, workers, pretrainEpochs: intFlag('pretrain-epochs'), standins: standinEpochs === undefined ? undefined : { ...DEFAULT_ENCODER_STANDIN, pretrainEpochs: standinEpochs, workers } });
   for (const r of c.rows) process.stderr.write(`${key} ${r.method}: AMI ${r.amiByPrefix.map((a) => a.toFixed(3)).join('/')} codes ${r.codesUsedFirst} ${r.seconds.toFixed(0)} s\n`);
   return { corpus: c.corpus.source, docs: c.corpus.docs.length, seed: cfg.seed, workers: workers ?? 1, labelKey: c.labelKey, codebookSize: c.codebookSize, overrides, rows: c.rows, amiAfterStage: c.lmindexerAmiAfterStage, amiTrace: c.lmindexerAmiTrace, pretrainEpochs: intFlag('pretrain-epochs') ?? 0, pretrainLoss: c.pretrainLoss };
 }
@@ -83,7 +87,7 @@ async function main(): Promise<void> {
   const which = process.argv[2] ?? 'all';
   const quick = process.argv.includes('--quick');
   const prev = fs.existsSync(OUT) ? JSON.parse(fs.readFileSync(OUT, 'utf8')) : {};
-  const suffix = [quick ? 'quick' : '', ...['seed', 'positions', 'docs', 'workers', 'pretrain-epochs'].map((f) => (flags(f).length ? `${f === 'pretrain-epochs' ? 'pre' : f[0]}${flags(f).pop()}` : '')), ...flags('set').map((s) => s.replace('=', ''))]
+  const suffix = [quick ? 'quick' : '', ...['seed', 'positions', 'docs', 'workers', 'pretrain-epochs', 'standin-epochs'].map((f) => (flags(f).length ? `${{ 'pretrain-epochs': 'pre', 'standin-epochs': 'st' }[f] ?? f[0]}${flags(f).pop()}` : '')), ...flags('set').map((s) => s.replace('=', ''))]
     .filter(Boolean).map((s) => `-${s}`).join('');
   for (const name of ['synthetic', 'scientific'] as const) {
     if (which !== 'all' && which !== name) continue;

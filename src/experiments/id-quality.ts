@@ -186,6 +186,8 @@ export interface EncoderStandinSettings {
   simcseTemperature: number;
   /** Initialise the token embeddings from GloVe 100d before pretraining (`initEmbeddingsFromGlove`); default off. */
   gloveInit?: boolean;
+  /** Data-parallel replicas for the pretraining (PretrainRunOptions.workers); default 1. */
+  workers?: 'auto' | number;
 }
 
 /** `make figures` budget on 2 CPU cores (~4-5 min on Scientific: ~2.5 min pretraining, ~1 min SimCSE, 2 × 25 s pooling). */
@@ -238,7 +240,7 @@ async function computeStandins(corpus: Corpus, base: LmiConfig, s: EncoderStandi
       glove = `, token embeddings GloVe-initialised (${r.covered}/${r.wholeWords} whole words)`;
     }
     : undefined;
-  const run = await pretrainOnCorpus(cfg, { epochs: s.pretrainEpochs, init });
+  const run = await pretrainOnCorpus(cfg, { epochs: s.pretrainEpochs, init, workers: s.workers });
   const pretrainSeconds = (Date.now() - t) / 1000;
   try {
     const { model, tokenizer } = run;

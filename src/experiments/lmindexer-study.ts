@@ -16,7 +16,7 @@ import type { LMIndexerOptions } from '../indexer/options';
 import { kmeans } from '../quantize/kmeans';
 import { Rng } from '../rng';
 import { bar } from '../viz/plots';
-import { embedTfidf, indexHc, labelsOf } from './id-quality';
+import { ENCODER_EMBEDDING_KINDS, ENCODER_EMBEDDING_NAMES, type EncoderStandinSettings, embedTfidf, encoderStandinEmbeddings, indexHc, labelsOf } from './id-quality';
 import { pretrainedStart } from './init-study';
 import type { Experiment, RunOptions } from './registry';
 import type { Cell, ExperimentResult } from './types';
@@ -78,6 +78,11 @@ export interface CompareOptions {
    * stand-in of init-study; GloVe rows first when `overrides.gloveInit` is not false). 0 = none (default).
    */
   pretrainEpochs?: number;
+  /**
+   * Also run HC on the encoder stand-ins (the paper's two-step baselines: HC on BERT / in-domain SimCSE embeddings;
+   * here a T5 encoder pretrained on the corpus, mean-pooled, and the same after unsupervised SimCSE — id-quality.ts).
+   */
+  standins?: EncoderStandinSettings;
 }
 
 /** Run LMIndexer (with `overrides`), HC on TF-IDF and GloVe k-means on `cfg.data` with K = `cfg.indexer.codebookSize`. */
@@ -96,6 +101,16 @@ export async function compareIndexers(cfg: LmiConfig, labelKey: string, override
   const glove = embedWithGlove(corpus.docs.map((d) => d.text), { weighting: 'idf' });
   const km = kmeans(glove, K, cfg.kmeans, rng.fork());
   rows.push(scores('k-means on GloVe idf-mean', corpus, Array.from(km.assignments, (c) => [c]), labelKey, 1, (Date.now() - t) / 1000));
+  if (opts.standins) {
+    t = Date.now();
+    const st = await encoderStandinEmbeddings(corpus, cfg, opts.standins);
+    const ready = (Date.now() - t) / 1000;
+    for (const kind of ENCODER_EMBEDDING_KINDS) {
+      t = Date.now();
+      const res = indexHc(st.embeddings[kind], hcCfg, rng.fork());
+      rows.push(scores(`HC on ${ENCODER_EMBEDDING_NAMES[kind]}`, corpus, res.ids, labelKey, T, ready + (Date.now() - t) / 1000));
+    }
+  }
   t = Date.now();
   const texts = corpus.docs.map((d) => d.text);
   const pretrainEpochs = opts.pretrainEpochs ?? 0;
