@@ -40,7 +40,7 @@ export const ALL_EXPERIMENTS: readonly Experiment[] = [
   { ...table1, estimateSeconds: 810 },
   { ...idInspection, estimateSeconds: 150 },
   { ...pretrainExperiment, estimateSeconds: 120 },
-  { ...lmindexerSynthetic, estimateSeconds: 350 },
+  { ...lmindexerSynthetic, estimateSeconds: 420 },
   { ...lmindexerAblations, estimateSeconds: 350 },
   { ...lmindexerAblationsScientific, estimateSeconds: 1050 },
   { ...initStudy, estimateSeconds: 330 },

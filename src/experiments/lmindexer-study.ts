@@ -16,7 +16,7 @@ import type { LMIndexerOptions } from '../indexer/options';
 import { kmeans } from '../quantize/kmeans';
 import { Rng } from '../rng';
 import { bar } from '../viz/plots';
-import { ENCODER_EMBEDDING_KINDS, ENCODER_EMBEDDING_NAMES, type EncoderStandinSettings, embedTfidf, encoderStandinEmbeddings, indexHc, labelsOf } from './id-quality';
+import { DEFAULT_ENCODER_STANDIN, ENCODER_EMBEDDING_KINDS, ENCODER_EMBEDDING_NAMES, type EncoderStandinSettings, SMOKE_ENCODER_STANDIN, embedTfidf, encoderStandinEmbeddings, indexHc, labelsOf } from './id-quality';
 import { pretrainedStart } from './init-study';
 import type { Experiment, RunOptions } from './registry';
 import type { Cell, ExperimentResult } from './types';
@@ -178,8 +178,8 @@ export function comparisonResult(c: IndexerComparison, id: string, meta: Experim
 /** `make figures`: the synthetic corpus (known hierarchy), K = 8, short stages so it fits the 2-core budget. */
 export const lmindexerSynthetic: Experiment = {
   id: 'lmindexer-synthetic',
-  title: 'LMIndexer vs HC (TF-IDF) and GloVe k-means on the synthetic corpus',
-  version: 2,
+  title: 'LMIndexer vs HC (TF-IDF, encoder stand-ins) and GloVe k-means on the synthetic corpus',
+  version: 3,
   async run(base: LmiConfig, opts: RunOptions): Promise<ExperimentResult> {
     const t0 = Date.now();
     const info = await initBackend();
@@ -190,7 +190,7 @@ export const lmindexerSynthetic: Experiment = {
     const overrides: Partial<LMIndexerOptions> = {
       gloveInit: true, reconWarmupEpochs: 1, encoderWarmupEpochs: opts.smoke ? 1 : 2, jointEpochs: 1, diagnosticsEvery: 0, probeDocs: 128,
     };
-    const c = await compareIndexers(cfg, 'level1', overrides);
+    const c = await compareIndexers(cfg, 'level1', overrides, { standins: opts.smoke ? SMOKE_ENCODER_STANDIN : DEFAULT_ENCODER_STANDIN });
     return comparisonResult(c, 'lmindexer-synthetic', {
       id: 'lmindexer-synthetic', data: `${c.corpus.source} (${c.corpus.docs.length} docs)`, configHash: configHash({ cfg, overrides }), config: { ...cfg, lmindexer: overrides },
       seed: cfg.seed, backend: describeBackend(info), seconds: (Date.now() - t0) / 1000,

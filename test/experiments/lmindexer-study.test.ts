@@ -9,7 +9,9 @@ test('LMIndexer study (smoke): LMIndexer, HC and GloVe k-means rows on the same 
   const r = await lmindexerSynthetic.run(makeConfig({ preset: 'small' }), { smoke: true });
   const t = r.tables[0];
   const methods = t.rows.map((row) => row[0]);
-  assert.deepEqual(methods, ['LMIndexer (GloVe init)', 'HC on TF-IDF+SVD', 'k-means on GloVe idf-mean']);
+  assert.deepEqual(methods, [
+    'LMIndexer (GloVe init)', 'HC on TF-IDF+SVD', 'k-means on GloVe idf-mean', 'HC on T5-enc mean-pool (BERT stand-in)', 'HC on T5-enc + unsup. SimCSE (SimCSE stand-in)',
+  ]);
   const used = t.columns.indexOf('codes used c¹');
   assert.ok((t.rows[0][used] as number) >= 4, `LMIndexer uses ${t.rows[0][used]} of 8 first-position codes`);
   const ami = t.rows[0][1] as number;
