@@ -78,9 +78,10 @@ async function run(name: 'synthetic' | 'scientific', quick: boolean, key: string
   fs.rmSync(log, { force: true });
   const workers = intFlag('workers'); // data-parallel training replicas (default 1)
   const standinEpochs = intFlag('standin-epochs');
-  const c = await compareIndexers(cfg, name === 'synthetic' ? 'level1' : 'level2', overrides, { log, workers, pretrainEpochs: intFlag('pretrain-epochs'), standins: standinEpochs === undefined ? undefined : { ...DEFAULT_ENCODER_STANDIN, pretrainEpochs: standinEpochs, workers } });
+  const pretrainEpochs = intFlag('pretrain-epochs') ?? 0;
+  const c = await compareIndexers(cfg, name === 'synthetic' ? 'level1' : 'level2', overrides, { log, workers, pretrainEpochs, standins: standinEpochs === undefined ? undefined : { ...DEFAULT_ENCODER_STANDIN, pretrainEpochs: standinEpochs, workers } });
   for (const r of c.rows) process.stderr.write(`${key} ${r.method}: AMI ${r.amiByPrefix.map((a) => a.toFixed(3)).join('/')} codes ${r.codesUsedFirst} ${r.seconds.toFixed(0)} s\n`);
-  return { corpus: c.corpus.source, docs: c.corpus.docs.length, seed: cfg.seed, workers: workers ?? 1, labelKey: c.labelKey, codebookSize: c.codebookSize, overrides, rows: c.rows, amiAfterStage: c.lmindexerAmiAfterStage, amiTrace: c.lmindexerAmiTrace, pretrainEpochs: intFlag('pretrain-epochs') ?? 0, pretrainLoss: c.pretrainLoss };
+  return { corpus: c.corpus.source, docs: c.corpus.docs.length, seed: cfg.seed, workers: workers ?? 1, labelKey: c.labelKey, codebookSize: c.codebookSize, overrides, rows: c.rows, amiAfterStage: c.lmindexerAmiAfterStage, amiTrace: c.lmindexerAmiTrace, pretrainEpochs, pretrainLoss: c.pretrainLoss };
 }
 
 async function main(): Promise<void> {

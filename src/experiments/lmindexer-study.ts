@@ -11,7 +11,8 @@ import { embedWithGlove } from '../embeddings/glove-docs';
 import { adjustedMutualInfo } from '../eval/ami';
 import { idStats, prefixLabels } from '../eval/id-stats';
 import { LMIndexer } from '../indexer/lmindexer';
-import { buildTokenizer } from '../text/index';
+import type { T5 } from '../model/t5';
+import { type Tokenizer, buildTokenizer } from '../text/index';
 import type { LMIndexerOptions } from '../indexer/options';
 import { kmeans } from '../quantize/kmeans';
 import { Rng } from '../rng';
@@ -114,24 +115,28 @@ export async function compareIndexers(cfg: LmiConfig, labelKey: string, override
   t = Date.now();
   const texts = corpus.docs.map((d) => d.text);
   const pretrainEpochs = opts.pretrainEpochs ?? 0;
-  const tokenizer = pretrainEpochs > 0 ? buildTokenizer(cfg.tokenizer, texts) : undefined;
-  const pre = tokenizer ? await pretrainedStart(cfg, tokenizer, texts, overrides.gloveInit !== false, pretrainEpochs, opts.workers) : undefined;
   const lmi = new LMIndexer(cfg, overrides);
   const truth = labelsOf(corpus, labelKey);
+  const amiOf = (x: LMIndexer): number => adjustedMutualInfo(truth, Array.from(x.lastCodes!));
   const amiAfter: Record<string, number> = {};
   const amiTrace: AmiTracePoint[] = [];
+  let pre: { model: T5; tokenizer: Tokenizer; loss: number } | undefined;
   try {
+    if (pretrainEpochs > 0) {
+      const tokenizer = buildTokenizer(cfg.tokenizer, texts);
+      pre = { tokenizer, ...(await pretrainedStart(cfg, tokenizer, texts, overrides.gloveInit !== false, pretrainEpochs, opts.workers)) };
+    }
     const res = await lmi.fit(texts, {
-      log: opts.log, workers: opts.workers, pretrained: pre && tokenizer ? { model: pre.model, tokenizer } : undefined,
+      log: opts.log, workers: opts.workers, pretrained: pre && { model: pre.model, tokenizer: pre.tokenizer },
       onStageEnd: (stage, name, x) => {
-        if (stage.position === 0 && x.lastCodes && (stage.kind === 'codebook-init' || stage.kind === 'assign')) {
-          amiAfter[name] = adjustedMutualInfo(truth, Array.from(x.lastCodes));
-        }
+        if (stage.position === 0 && x.lastCodes && stage.kind === 'assign') amiAfter[name] = amiOf(x);
       },
+      // Position 1 after the k-means initialisation and at every joint diagnostics pass.
       onEval: (stage, name, step, x) => {
-        if (stage.position === 0 && x.lastCodes && (stage.kind === 'codebook-init' || stage.kind === 'joint')) {
-          amiTrace.push({ stage: name, step, ami: adjustedMutualInfo(truth, Array.from(x.lastCodes)) });
-        }
+        if (stage.position !== 0 || !x.lastCodes || (stage.kind !== 'codebook-init' && stage.kind !== 'joint')) return;
+        const ami = amiOf(x);
+        amiTrace.push({ stage: name, step, ami });
+        if (stage.kind === 'codebook-init') amiAfter[name] = ami;
       },
     });
     const name = `LMIndexer${pre ? `, ${pretrainEpochs} pretraining epoch(s)` : ''}${overrides.gloveInit === false ? '' : ' (GloVe init)'}`;
