@@ -1,10 +1,25 @@
 #!/usr/bin/env bash
-# Rebuild the committed WebAssembly SIMD kernels from their C sources (needs Debian's clang + lld:
-# `apt-get install clang lld`). The .wasm files are committed, so users and CI never need a compiler.
+# Rebuild the committed WebAssembly kernels from their C sources (needs Debian's clang + lld + llvm:
+# `apt-get install clang lld llvm`). The .wasm files are committed, so users and CI never need a compiler.
+#   scripts/build-kernels.sh [OUT_DIR]     (default: src/nn/kernels, next to the sources)
+# Builds one module from bmm.c + lmhead.c twice: kernels.wasm (simd128) and kernels-fma.wasm (relaxed-SIMD fused
+# multiply-add; clang 14's prototype f32x4.fma rewritten to the standard f32x4.relaxed_madd by
+# scripts/patch-relaxed-madd.mjs). Both import their memory (tfjs-backend-wasm's) and must use no static data and
+# no stack; the checks below fail the build otherwise.
 set -euo pipefail
-cd "$(dirname "$0")/../src/nn/kernels"
-for src in *.c; do
-  clang --target=wasm32 -O3 -msimd128 -mbulk-memory -nostdlib -Wl,--no-entry -Wl,--export=__heap_base \
-    -o "${src%.c}.wasm" "$src"
-  echo "built src/nn/kernels/${src%.c}.wasm ($(stat -c %s "${src%.c}.wasm") bytes)"
+here="$(cd "$(dirname "$0")" && pwd)"
+src="$here/../src/nn/kernels"
+out="$(mkdir -p "${1:-$src}" && cd "${1:-$src}" && pwd)"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+flags=(--target=wasm32 -O3 -msimd128 -mbulk-memory -nostdlib -Wl,--no-entry -Wl,--import-memory)
+clang "${flags[@]}" -o "$out/kernels.wasm" "$src/bmm.c" "$src/lmhead.c"
+clang "${flags[@]}" -mrelaxed-simd -DFMA -o "$tmp/kernels-fma-prototype.wasm" "$src/bmm.c" "$src/lmhead.c"
+dis() { llvm-objdump-14 -d --mattr=+simd128,+relaxed-simd "$1"; }
+sites="$(dis "$tmp/kernels-fma-prototype.wasm" | grep -c 'f32x4.fma' || true)"
+node "$here/patch-relaxed-madd.mjs" "$tmp/kernels-fma-prototype.wasm" "$out/kernels-fma.wasm" "$sites"
+for f in "$out/kernels.wasm" "$tmp/kernels-fma-prototype.wasm"; do
+  if dis "$f" | grep -Eq 'global\.(get|set)'; then echo "build-kernels: $(basename "$f") uses the stack pointer (no stack allowed)" >&2; exit 1; fi
+  if llvm-objdump-14 -h "$f" | grep -Eq ' DATA '; then echo "build-kernels: $(basename "$f") has static data (none allowed)" >&2; exit 1; fi
 done
+echo "built $out/kernels.wasm ($(stat -c %s "$out/kernels.wasm") bytes), kernels-fma.wasm ($sites fused multiply-adds)"

@@ -3,10 +3,13 @@
  *
  * Why not plain `tf.matMul` under autodiff: tfjs' BatchMatMul gradient calls `matMul(dy, b, false, true)`, and the
  * wasm backend only takes its XNNPACK path for unbatched, untransposed operands — with a transpose flag it falls
- * back to a naive loop (~15× slower, measured). Here every product is `transpose()` then an untransposed `matMul`.
+ * back to a naive loop (~15× slower, measured). On wasm every product here runs on the project's own kernels
+ * (`kernels/wasm-kernels.ts`: in place in the backend's memory, fused multiply-add where the runtime has relaxed
+ * SIMD), the weight gradients xᵀ·dy without materialising xᵀ; elsewhere each product is `transpose()` then an
+ * untransposed `tf.matMul`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { batchMatMulSimd, simdKernel } from './kernels/bmm';
+import { wasmKernels } from './kernels/wasm-kernels';
 
 type Saver = tf.GradSaveFunc;
 
@@ -19,13 +22,21 @@ export function customOp<T extends tf.Tensor>(f: ForwardFn<T>): (...inputs: tf.T
   return tf.customGrad(f as never) as unknown as (...inputs: tf.Tensor[]) => T;
 }
 
+/** A · B, or Aᵀ · B (A stored transposed) for rank-2 or rank-3 operands, without autodiff. */
+function product<T extends tf.Tensor2D | tf.Tensor3D>(a: T, b: T, transposeA = false): T {
+  const k = wasmKernels();
+  if (k) return k.matMul(a, b, transposeA);
+  if (!transposeA) return tf.matMul(a, b) as T;
+  return tf.matMul(a.rank === 3 ? transposeLast2(a as tf.Tensor3D) : tf.transpose(a), b) as T;
+}
+
 const linearOp = customOp<tf.Tensor2D>((x: tf.Tensor2D, w: tf.Tensor2D, save: Saver) => {
   save([x, w]);
   return {
-    value: tf.matMul(x, w),
+    value: product(x, w),
     gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
       const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
-      return [tf.matMul(dy, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy)];
+      return [product(dy, tf.transpose(ws)), product(xs, dy, true)];
     },
   };
 });
@@ -49,37 +60,13 @@ export function transposeLast2(x: tf.Tensor3D): tf.Tensor3D {
   return tf.transpose(x, [0, 2, 1]);
 }
 
-/** Use the SIMD kernel for batched products: on the wasm backend, unless `LMI_SIMD_BMM=0`. */
-function simdProducts(): boolean {
-  return tf.getBackend() === 'wasm' && process.env.LMI_SIMD_BMM !== '0' && simdKernel() !== null;
-}
-
-/** [G, M, K] @ [G, K, N] without autodiff: tfjs' matMul, or on wasm the SIMD kernel (tfjs-wasm loops per scalar). */
-function product3(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
-  if (a.shape[0] === 1 || a.shape[0] !== b.shape[0] || !simdProducts()) return tf.matMul(a, b);
-  const [G, M, K] = a.shape;
-  const N = b.shape[2];
-  return tf.tensor3d(batchMatMulSimd(a.dataSync() as Float32Array, b.dataSync() as Float32Array, G, M, K, N), [G, M, N]);
-}
-
-/**
- * [M, K] @ [K, N] without autodiff for a B that is new on every call and wide (the LM head's weight gradient
- * hᵀ·g, B = g [tokens, vocab]): XNNPACK re-packs (transposes) such a B on each call, the SIMD kernel reads it in place.
- */
-export function productFreshB(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  if (!simdProducts()) return tf.matMul(a, b);
-  const [M, K] = a.shape;
-  const N = b.shape[1];
-  return tf.tensor2d(batchMatMulSimd(a.dataSync() as Float32Array, b.dataSync() as Float32Array, 1, M, K, N), [M, N]);
-}
-
 const bmmOp = customOp<tf.Tensor3D>((a: tf.Tensor3D, b: tf.Tensor3D, save: Saver) => {
   save([a, b]);
   return {
-    value: product3(a, b),
+    value: product(a, b),
     gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
       const [as, bs] = saved as [tf.Tensor3D, tf.Tensor3D];
-      return [product3(dy, transposeLast2(bs)), product3(transposeLast2(as), dy)];
+      return [product(dy, transposeLast2(bs)), product(as, dy, true)];
     },
   };
 });

@@ -1,0 +1,95 @@
+/*
+ * The matrix-product core shared by the wasm kernels (bmm.c, lmhead.c): C = A · B with a 4 × 8 tile of C held in
+ * SIMD registers (wasm simd128) while it walks K. A is read through strides, so the same code serves A and Aᵀ
+ * (element (r, k) at a[r·ars + k·aks]); B is row-major [K, N] and is copied block by block into `panel` first: its
+ * rows can be a vocabulary apart (32 KB), and walking them directly costs a TLB miss per step. The kernels run inside tfjs-backend-wasm's own memory, so they use no static data and no stack: every
+ * scratch buffer is passed in.
+ *
+ * MAC(acc, x, y) = acc + x·y: a fused multiply-add (relaxed SIMD `f32x4.relaxed_madd`) when built with -DFMA, else
+ * a multiply then an add. clang 14 only emits the prototype `f32x4.fma` (acc + x·y, opcode 0xfd 0xaf 0x01), which
+ * V8 rejects; scripts/build-kernels.sh rewrites it to the standard relaxed_madd (x·y + acc, 0xfd 0x85 0x02), so the
+ * builtin is given its operands in madd order.
+ */
+#include <wasm_simd128.h>
+
+#define ROWS 4
+#define KC 256
+#define NC 256
+#ifdef FMA
+#define MAC(acc, x, y) __builtin_wasm_fma_f32x4((x), (y), (acc))
+#else
+#define MAC(acc, x, y) wasm_f32x4_add((acc), wasm_f32x4_mul((x), (y)))
+#endif
+
+/* C[0:4, 0:8] (+)= A[0:4, 0:kc] · P where P is the packed kc × 8 panel. acc: add to C instead of overwriting. */
+static inline void tile4x8(const float* a, int ars, int aks, const float* p, float* c, int kc, int N, int acc) {
+  v128_t c00, c01, c10, c11, c20, c21, c30, c31;
+  if (acc) {
+    c00 = wasm_v128_load(c); c01 = wasm_v128_load(c + 4);
+    c10 = wasm_v128_load(c + N); c11 = wasm_v128_load(c + N + 4);
+    c20 = wasm_v128_load(c + 2 * N); c21 = wasm_v128_load(c + 2 * N + 4);
+    c30 = wasm_v128_load(c + 3 * N); c31 = wasm_v128_load(c + 3 * N + 4);
+  } else {
+    c00 = wasm_f32x4_splat(0); c01 = c00; c10 = c00; c11 = c00; c20 = c00; c21 = c00; c30 = c00; c31 = c00;
+  }
+  for (int k = 0; k < kc; k++) {
+    const v128_t b0 = wasm_v128_load(p + k * 8), b1 = wasm_v128_load(p + k * 8 + 4);
+    const float* ak = a + k * aks;
+    v128_t a0 = wasm_f32x4_splat(ak[0]);
+    c00 = MAC(c00, a0, b0); c01 = MAC(c01, a0, b1);
+    a0 = wasm_f32x4_splat(ak[ars]);
+    c10 = MAC(c10, a0, b0); c11 = MAC(c11, a0, b1);
+    a0 = wasm_f32x4_splat(ak[2 * ars]);
+    c20 = MAC(c20, a0, b0); c21 = MAC(c21, a0, b1);
+    a0 = wasm_f32x4_splat(ak[3 * ars]);
+    c30 = MAC(c30, a0, b0); c31 = MAC(c31, a0, b1);
+  }
+  wasm_v128_store(c, c00); wasm_v128_store(c + 4, c01);
+  wasm_v128_store(c + N, c10); wasm_v128_store(c + N + 4, c11);
+  wasm_v128_store(c + 2 * N, c20); wasm_v128_store(c + 2 * N + 4, c21);
+  wasm_v128_store(c + 3 * N, c30); wasm_v128_store(c + 3 * N + 4, c31);
+}
+
+/* One row of C, columns [j0, N), over kc steps of K, B read in place. */
+static void rowTail(const float* a, int aks, const float* b, float* c, int kc, int N, int j0, int accum) {
+  int j = j0;
+  for (; j + 4 <= N; j += 4) {
+    v128_t acc = accum ? wasm_v128_load(c + j) : wasm_f32x4_splat(0);
+    for (int k = 0; k < kc; k++) acc = MAC(acc, wasm_f32x4_splat(a[k * aks]), wasm_v128_load(b + k * N + j));
+    wasm_v128_store(c + j, acc);
+  }
+  for (; j < N; j++) {
+    float s = accum ? c[j] : 0;
+    for (int k = 0; k < kc; k++) s += a[k * aks] * b[k * N + j];
+    c[j] = s;
+  }
+}
+
+/*
+ * C [M, N] (+)= A · B, A element (r, k) at a[r·ars + k·aks], B [K, N]; panel: KC × NC floats of scratch.
+ * Blocked as in GotoBLAS: a KC × NC block of B is packed panel by panel (8 columns each, 256 KB, stays in L2) and
+ * every 4-row strip of A (4 × KC, in L1) walks all its panels, so A is read once per column block, not per panel.
+ */
+static void gemm(const float* a, int ars, int aks, const float* b, float* c, int M, int K, int N, int accumulate, float* panel) {
+  const int n8 = N - N % 8, m4 = M - M % ROWS;
+  for (int j0 = 0; j0 < n8; j0 += NC) {
+    const int nc = n8 - j0 < NC ? n8 - j0 : NC;
+    for (int k0 = 0; k0 < K; k0 += KC) {
+      const int kc = K - k0 < KC ? K - k0 : KC, acc = accumulate || k0 > 0;
+      const float* bk = b + (long)k0 * N + j0;
+      for (int jj = 0; jj < nc; jj += 8) {
+        float* pj = panel + jj * kc;
+        for (int k = 0; k < kc; k++) {
+          wasm_v128_store(pj + k * 8, wasm_v128_load(bk + (long)k * N + jj));
+          wasm_v128_store(pj + k * 8 + 4, wasm_v128_load(bk + (long)k * N + jj + 4));
+        }
+      }
+      const float* ak = a + (long)k0 * aks;
+      for (int i = 0; i < m4; i += ROWS)
+        for (int jj = 0; jj < nc; jj += 8) tile4x8(ak + (long)i * ars, ars, aks, panel + jj * kc, c + (long)i * N + j0 + jj, kc, N, acc);
+    }
+  }
+  if (n8 < N)
+    for (int i = 0; i < m4; i++) rowTail(a + (long)i * ars, aks, b, c + (long)i * N, K, N, n8, accumulate);
+  for (int i = m4; i < M; i++) rowTail(a + (long)i * ars, aks, b, c + (long)i * N, K, N, 0, accumulate);
+}

@@ -1,0 +1,86 @@
+/*
+ * Language-model head + softmax cross-entropy, forward and backward in one pass over chunks of R rows, so the
+ * [N, V] logits never exist whole (at batch 32 × 64 targets and an 8,000-word vocabulary they are 65 MB, written
+ * once and read three times by the unfused ops). For h [N, d], w [d, V] and targets t [N]:
+ *   sums[i]    = Σ_v exp(l_iv − max_i),  shifted[i] = l_it − max_i    (loss_i = log sums[i] − shifted[i], Eq 7's term)
+ *   dh = (P − Y) · wᵀ [N, d],  dw = hᵀ · (P − Y) [d, V]                (gradients of Σ_i loss_i)
+ * where l = h·w, P = softmax(l) row-wise and Y the one-hot targets. With grad = 0 only sums/shifted are written.
+ * Scratch (in tfjs' memory, see gemm.h): wt [V, d], p [R, V], panel [KC × NC].
+ */
+#include "gemm.h"
+
+/* exp(x) for x ≤ 0 (logits minus their row max): 2^n · poly(r), x = n·ln2 + r, |r| ≤ ln2/2 (rel. error ~1e-7). */
+static inline v128_t exp4(v128_t x) {
+  x = wasm_f32x4_max(x, wasm_f32x4_splat(-87.0f));
+  const v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504f)));
+  v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693145751953125f)));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(1.428606765330187e-6f)));
+  v128_t p = wasm_f32x4_splat(1.0f / 720);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 120));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 24));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 6));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(0.5f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
+  return wasm_i32x4_add(p, wasm_i32x4_shl(wasm_i32x4_trunc_sat_f32x4(n), 23));
+}
+
+static inline float exp1(float x) { return wasm_f32x4_extract_lane(exp4(wasm_f32x4_splat(x)), 0); }
+
+static inline float hmax(v128_t v) {
+  const v128_t m = wasm_f32x4_max(v, wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
+  const float a = wasm_f32x4_extract_lane(m, 0), b = wasm_f32x4_extract_lane(m, 1);
+  return a > b ? a : b;
+}
+
+static inline float hsum(v128_t v) {
+  return (wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1)) + (wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3));
+}
+
+/* One row of logits: writes exp(l − max) in place (then the probabilities when normalise), returns the sum. */
+static float softmaxRow(float* l, int V, int t, float* shifted, int normalise) {
+  const int v4 = V - V % 4;
+  v128_t mv = wasm_f32x4_splat(-3.4e38f);
+  for (int v = 0; v < v4; v += 4) mv = wasm_f32x4_max(mv, wasm_v128_load(l + v));
+  float m = hmax(mv);
+  for (int v = v4; v < V; v++) if (l[v] > m) m = l[v];
+  *shifted = l[t] - m;
+  const v128_t mm = wasm_f32x4_splat(m);
+  v128_t sv = wasm_f32x4_splat(0);
+  for (int v = 0; v < v4; v += 4) {
+    const v128_t e = exp4(wasm_f32x4_sub(wasm_v128_load(l + v), mm));
+    wasm_v128_store(l + v, e);
+    sv = wasm_f32x4_add(sv, e);
+  }
+  float s = hsum(sv);
+  for (int v = v4; v < V; v++) { l[v] = exp1(l[v] - m); s += l[v]; }
+  if (normalise) {
+    const float inv = 1.0f / s;
+    const v128_t iv = wasm_f32x4_splat(inv);
+    for (int v = 0; v < v4; v += 4) wasm_v128_store(l + v, wasm_f32x4_mul(wasm_v128_load(l + v), iv));
+    for (int v = v4; v < V; v++) l[v] *= inv;
+  }
+  return s;
+}
+
+__attribute__((export_name("lm_head_xent")))
+void lm_head_xent(const float* h, const float* w, const int* targets, int N, int d, int V, int R, int grad,
+                  float* sums, float* shifted, float* dh, float* dw, float* wt, float* p, float* panel) {
+  if (grad)
+    for (int j = 0; j < d; j++)
+      for (int v = 0; v < V; v++) wt[v * d + j] = w[j * V + v];
+  for (int r0 = 0; r0 < N; r0 += R) {
+    const int rows = N - r0 < R ? N - r0 : R;
+    const float* hr = h + (long)r0 * d;
+    gemm(hr, d, 1, w, p, rows, d, V, 0, panel);
+    for (int i = 0; i < rows; i++) {
+      float* l = p + (long)i * V;
+      const int t = targets[r0 + i];
+      sums[r0 + i] = softmaxRow(l, V, t, shifted + r0 + i, grad);
+      if (grad) l[t] -= 1.0f;
+    }
+    if (!grad) continue;
+    gemm(p, V, 1, wt, dh + (long)r0 * d, rows, V, d, 0, panel);
+    gemm(hr, 1, d, p, dw, d, rows, V, r0 > 0, panel);
+  }
+}

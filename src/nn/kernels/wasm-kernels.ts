@@ -1,0 +1,176 @@
+/**
+ * The project's WebAssembly kernels (`gemm.h`, `bmm.c`, `lmhead.c` → committed `kernels.wasm` and
+ * `kernels-fma.wasm`), run **inside tfjs-backend-wasm's own memory**: the module imports that memory, reads its
+ * operands where the tensors already live and writes into outputs allocated by the backend, so a product costs no
+ * copies. Loaded once per thread (each worker thread has its own backend and memory).
+ *
+ * The fused multiply-add build needs WebAssembly relaxed SIMD, which Node 20 compiles only after
+ * `--experimental-wasm-relaxed-simd` (set here at run time; later Node versions ship it on). Where that module does
+ * not compile, the plain simd128 build is used; `LMI_WASM_FMA=0` forces the plain build, and `LMI_SIMD_BMM=0` turns
+ * the kernels off (every product and the LM head go back to tfjs' own kernels, for A/B timings).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import * as tf from '@tensorflow/tfjs';
+
+/** The slice of the WebAssembly JS API used here (the project's TypeScript lib has no DOM/WebAssembly types). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/** What this file needs of tfjs-backend-wasm's BackendWasm (not exported by its typings in a usable form). */
+interface WasmBackendLike {
+  wasm: { asm: { memory: WasmMemory }; _malloc(bytes: number): number; _free(ptr: number): void };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+}
+
+interface Exports {
+  bmm_nn(a: number, b: number, c: number, g: number, m: number, k: number, n: number, panel: number): void;
+  bmm_tn(a: number, b: number, c: number, g: number, m: number, k: number, n: number, panel: number): void;
+  lm_head_xent(h: number, w: number, targets: number, n: number, d: number, v: number, r: number, grad: number,
+    sums: number, shifted: number, dh: number, dw: number, wt: number, p: number, panel: number): void;
+}
+
+/** The packed KC × NC block of B of gemm.h (256 × 256 floats). */
+const PANEL_BYTES = 256 * 256 * 4;
+/** Rows of logits per chunk of the fused LM head (R × V floats of scratch; 64 × 8,000 = 2 MB). */
+const LM_HEAD_ROWS = 64;
+
+export interface LmHeadResult {
+  /** Σ_v exp(l_iv − max_i) per row. */
+  sums: Float32Array;
+  /** l_it − max_i per row: loss_i = log(sums[i]) − shifted[i]. */
+  shifted: Float32Array;
+  /** Gradients of Σ_i loss_i (absent when computed without gradients). */
+  dh?: tf.Tensor2D;
+  dw?: tf.Tensor2D;
+}
+
+export class WasmKernels {
+  private scratchPtr = 0;
+  private scratchBytes = 0;
+
+  constructor(private readonly be: WasmBackendLike, private readonly ex: Exports, readonly fma: boolean) {}
+
+  private offset(t: tf.Tensor): number {
+    const d = this.be.dataIdMap.get(t.dataId);
+    if (!d) throw new Error('wasm kernels: tensor is not on the wasm backend');
+    return d.memoryOffset;
+  }
+
+  /** Scratch in the backend's heap, reused across calls (grown, never shrunk). */
+  private scratch(bytes: number): number {
+    if (bytes > this.scratchBytes) {
+      if (this.scratchPtr) this.be.wasm._free(this.scratchPtr);
+      this.scratchBytes = Math.max(bytes, 2 * this.scratchBytes);
+      this.scratchPtr = this.be.wasm._malloc(this.scratchBytes);
+      if (!this.scratchPtr) throw new Error(`wasm kernels: cannot allocate ${this.scratchBytes} bytes of scratch`);
+    }
+    return this.scratchPtr;
+  }
+
+  private output(shape: number[]): { info: tf.TensorInfo; ptr: number } {
+    const info = this.be.makeOutput(shape, 'float32');
+    return { info, ptr: this.be.dataIdMap.get(info.dataId)!.memoryOffset };
+  }
+
+  private tensor<T extends tf.Tensor>(info: tf.TensorInfo): T {
+    return tf.engine().makeTensorFromTensorInfo(info) as T;
+  }
+
+  /**
+   * C = A · B, or Aᵀ · B with `transposeA` (A stored [.., K, M]); rank 2 or rank 3 (a batch of G products).
+   * Float32 operands on this backend.
+   */
+  matMul<T extends tf.Tensor2D | tf.Tensor3D>(a: T, b: T, transposeA = false): T {
+    const r = a.rank;
+    if (r !== b.rank || (r !== 2 && r !== 3)) throw new Error(`wasm matMul: ranks ${a.rank}, ${b.rank}`);
+    const G = r === 3 ? a.shape[0] : 1;
+    const [M, K] = transposeA ? [a.shape[r - 1], a.shape[r - 2]] : [a.shape[r - 2], a.shape[r - 1]];
+    const N = b.shape[r - 1];
+    if (b.shape[r - 2] !== K || (r === 3 && b.shape[0] !== G) || a.dtype !== 'float32' || b.dtype !== 'float32') {
+      throw new Error(`wasm matMul: cannot multiply ${a.dtype}[${a.shape}]${transposeA ? 'ᵀ' : ''} by ${b.dtype}[${b.shape}]`);
+    }
+    const shape: number[] = r === 3 ? [G, M, N] : [M, N];
+    if (K === 0) return tf.zeros(shape as [number, number]) as T;
+    const out = this.output(shape);
+    if (G * M * N > 0) {
+      const panel = this.scratch(PANEL_BYTES);
+      (transposeA ? this.ex.bmm_tn : this.ex.bmm_nn)(this.offset(a), this.offset(b), out.ptr, G, M, K, N, panel);
+    }
+    return this.tensor<T>(out.info);
+  }
+
+  /** The fused LM head + cross-entropy of lmhead.c for h [N, d], w [d, V] and N target ids. */
+  lmHeadXent(h: tf.Tensor2D, w: tf.Tensor2D, targets: Int32Array, grad: boolean): LmHeadResult {
+    const [N, d] = h.shape;
+    const V = w.shape[1];
+    if (w.shape[0] !== d || targets.length !== N || h.dtype !== 'float32' || w.dtype !== 'float32') {
+      throw new Error(`wasm lmHeadXent: h [${h.shape}], w [${w.shape}], ${targets.length} targets`);
+    }
+    const rows = Math.min(LM_HEAD_ROWS, Math.max(N, 1));
+    // Scratch layout (16-byte aligned): panel | targets | sums | shifted | wt [V, d] | p [rows, V].
+    const al = (n: number): number => (n + 15) & ~15;
+    const tOff = PANEL_BYTES, sOff = tOff + al(4 * N), shOff = sOff + al(4 * N), wtOff = shOff + al(4 * N);
+    const pOff = wtOff + (grad ? al(4 * V * d) : 0);
+    const base = this.scratch(pOff + 4 * rows * V);
+    const dh = grad ? this.output([N, d]) : undefined;
+    const dw = grad ? this.output([d, V]) : undefined;
+    const heap = (): ArrayBuffer => this.be.wasm.asm.memory.buffer;
+    new Int32Array(heap(), base + tOff, N).set(targets);
+    this.ex.lm_head_xent(this.offset(h), this.offset(w), base + tOff, N, d, V, rows, grad ? 1 : 0, base + sOff, base + shOff,
+      dh?.ptr ?? 0, dw?.ptr ?? 0, base + wtOff, base + pOff, base);
+    return {
+      sums: new Float32Array(heap(), base + sOff, N).slice(),
+      shifted: new Float32Array(heap(), base + shOff, N).slice(),
+      ...(dh && dw ? { dh: this.tensor<tf.Tensor2D>(dh.info), dw: this.tensor<tf.Tensor2D>(dw.info) } : {}),
+    };
+  }
+}
+
+function compile(name: string): object {
+  return new WA.Module(fs.readFileSync(path.join(__dirname, name)));
+}
+
+/** The FMA module where relaxed SIMD compiles (turning on Node 20's flag if needed), else null. */
+function compileFma(): object | null {
+  if (process.env.LMI_WASM_FMA === '0') return null;
+  try {
+    return compile('kernels-fma.wasm');
+  } catch {
+    try {
+      v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+      return compile('kernels-fma.wasm');
+    } catch {
+      return null;
+    }
+  }
+}
+
+const loaded = new WeakMap<object, WasmKernels | null>();
+
+function load(be: WasmBackendLike): WasmKernels | null {
+  try {
+    const fmaModule = compileFma();
+    const mod = fmaModule ?? compile('kernels.wasm');
+    const inst = new WA.Instance(mod, { env: { memory: be.wasm.asm.memory } });
+    return new WasmKernels(be, inst.exports as unknown as Exports, fmaModule !== null);
+  } catch {
+    return null;
+  }
+}
+
+/** The kernels for the active backend: on wasm (unless `LMI_SIMD_BMM=0`) and where they load, else null. */
+export function wasmKernels(): WasmKernels | null {
+  if (tf.getBackend() !== 'wasm' || process.env.LMI_SIMD_BMM === '0') return null;
+  const be = tf.backend() as unknown as WasmBackendLike;
+  if (!loaded.has(be)) loaded.set(be, load(be));
+  return loaded.get(be) ?? null;
+}

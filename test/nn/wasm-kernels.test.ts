@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../src/backend';
+import { wasmKernels } from '../../src/nn/kernels/wasm-kernels';
+import { lmHeadCrossEntropy } from '../../src/nn/loss';
+import { batchMatMul, linear } from '../../src/nn/ops';
+import { Rng } from '../../src/rng';
+
+function naive(a: Float32Array, b: Float32Array, G: number, M: number, K: number, N: number, transposeA: boolean): Float64Array {
+  const c = new Float64Array(G * M * N);
+  for (let g = 0; g < G; g++) for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
+    let s = 0;
+    for (let k = 0; k < K; k++) s += a[g * M * K + (transposeA ? k * M + i : i * K + k)] * b[(g * K + k) * N + j];
+    c[(g * M + i) * N + j] = s;
+  }
+  return c;
+}
+
+const rand = (n: number, rng: Rng) => Float32Array.from({ length: n }, () => rng.normal());
+const maxDiff = (x: tf.Tensor, y: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(x, y))).dataSync()[0]);
+const maxAbs = (x: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(x)).dataSync()[0]);
+
+/** Run `f` with LMI_SIMD_BMM=0 (tfjs' own kernels): the reference for the kernel paths. */
+function withTfjsKernels<T>(f: () => T): T {
+  const before = process.env.LMI_SIMD_BMM;
+  process.env.LMI_SIMD_BMM = '0';
+  try {
+    return f();
+  } finally {
+    if (before === undefined) delete process.env.LMI_SIMD_BMM;
+    else process.env.LMI_SIMD_BMM = before;
+  }
+}
+
+test('wasm kernels: products (A·B and Aᵀ·B, batched or not) equal a float64 product on aligned and ragged shapes', async () => {
+  await initBackend({ backend: 'wasm', quiet: true });
+  const k = wasmKernels();
+  assert.ok(k, 'the committed kernels load into the wasm backend in Node 20');
+  const rng = new Rng(3);
+  const before = tf.memory().numTensors;
+  // K = 600 crosses the 256-step K blocks; N = 11, 20 exercise the column tails, M = 5, 13 the row tails.
+  for (const [G, M, K, N] of [[2, 8, 16, 16], [3, 5, 7, 11], [1, 4, 1, 8], [4, 13, 32, 20], [2, 64, 32, 64], [1, 9, 600, 24]]) {
+    for (const transposeA of [false, true]) {
+      const a = rand(G * M * K, rng), b = rand(G * K * N, rng);
+      const ta = tf.tensor3d(a, transposeA ? [G, K, M] : [G, M, K]), tb = tf.tensor3d(b, [G, K, N]);
+      const got: tf.Tensor3D = k.matMul(ta, tb, transposeA);
+      assert.deepEqual(got.shape, [G, M, N]);
+      const c = got.dataSync(), want = naive(a, b, G, M, K, N, transposeA);
+      let err = 0;
+      // Error relative to the scale of a sum of K products of unit normals (√K).
+      for (let i = 0; i < want.length; i++) err = Math.max(err, Math.abs(c[i] - want[i]) / Math.sqrt(K));
+      assert.ok(err < 1e-5, `[${G},${M},${K}]·[${G},${K},${N}] transposeA=${transposeA}: relative error ${err}`);
+      tf.dispose([ta, tb, got]);
+    }
+  }
+  const a2 = tf.tensor2d(rand(6 * 4, rng), [6, 4]), b2 = tf.tensor2d(rand(4 * 9, rng), [4, 9]);
+  assert.ok(tf.tidy(() => maxDiff(k.matMul(a2, b2), tf.matMul(a2, b2))) < 1e-5, 'rank 2');
+  assert.equal(tf.tidy(() => maxAbs(k.matMul(tf.zeros([3, 0]) as tf.Tensor2D, tf.zeros([0, 2]) as tf.Tensor2D))), 0, 'K = 0 gives zeros');
+  assert.throws(() => k.matMul(a2, a2), /cannot multiply/);
+  tf.dispose([a2, b2]);
+  assert.equal(tf.memory().numTensors, before, 'no tensors leak from the kernel calls');
+  assert.equal(typeof k.fma, 'boolean');
+});
+
+test('linear and batchMatMul on the kernels give the same values and gradients as tfjs matMul', async () => {
+  await initBackend({ backend: 'wasm', quiet: true });
+  const rng = new Rng(5);
+  const a = tf.tensor3d(rand(6 * 9 * 12, rng), [6, 9, 12]), b = tf.tensor3d(rand(6 * 12 * 10, rng), [6, 12, 10]);
+  const w3 = tf.tensor3d(rand(6 * 9 * 10, rng), [6, 9, 10]);
+  const loss3 = (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(batchMatMul(x as tf.Tensor3D, y as tf.Tensor3D), w3));
+  const [ga, gb] = tf.grads(loss3)([a, b]);
+  const [ra, rb] = withTfjsKernels(() => tf.grads(loss3)([a, b]));
+  assert.ok(maxDiff(ga, ra) < 1e-4 && maxDiff(gb, rb) < 1e-4, 'batchMatMul gradients');
+  const x = tf.tensor2d(rand(37 * 24, rng), [37, 24]), w = tf.tensor2d(rand(24 * 19, rng), [24, 19]);
+  const wOut = tf.tensor2d(rand(37 * 19, rng), [37, 19]);
+  const lossL = (p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(linear(p, q as tf.Tensor2D), wOut));
+  const [gx, gw] = tf.grads(lossL)([x, w]);
+  const [rx, rw] = withTfjsKernels(() => tf.grads(lossL)([x, w]));
+  assert.ok(maxDiff(linear(x, w), tf.matMul(x, w)) < 1e-4, 'linear value');
+  assert.ok(maxDiff(gx, rx) < 1e-4 && maxDiff(gw, rw) < 1e-4, 'linear gradients');
+  tf.dispose([a, b, w3, ga, gb, ra, rb, x, w, wOut, gx, gw, rx, rw]);
+});
+
+test('the fused LM-head kernel gives the loss and gradients of the unfused ops (ragged vocabulary, chunk tails)', async () => {
+  await initBackend({ backend: 'wasm', quiet: true });
+  const rng = new Rng(9);
+  // 150 rows = 2 chunks of 64 + a tail of 22; vocabulary 1,003 is not a multiple of 4 or 8; d 20 not of 8.
+  const n = 150, d = 20, vocab = 1003;
+  const h = tf.tensor2d(rand(n * d, rng), [n, d]), w = tf.tensor2d(rand(d * vocab, rng).map((v) => 0.5 * v), [d, vocab]);
+  const targets = Array.from({ length: n }, (_, i) => (i * 7919 + 3) % vocab);
+  targets[0] = vocab - 1;
+  const f = (x: tf.Tensor, y: tf.Tensor) => lmHeadCrossEntropy(x as tf.Tensor2D, y as tf.Tensor2D, targets);
+  const got = tf.valueAndGrads(f)([h, w]);
+  const want = withTfjsKernels(() => tf.valueAndGrads(f)([h, w]));
+  const lg = got.value.dataSync()[0], lw = want.value.dataSync()[0];
+  assert.ok(Math.abs(lg - lw) < 1e-5 * Math.abs(lw), `loss ${lg} vs ${lw}`);
+  for (const i of [0, 1]) {
+    const rel = maxDiff(got.grads[i], want.grads[i]) / maxAbs(want.grads[i]);
+    assert.ok(rel < 1e-5, `gradient ${i}: relative error ${rel}`);
+  }
+  // Without a tape, only the loss is computed (same value).
+  const plain = f(h, w);
+  assert.ok(Math.abs(plain.dataSync()[0] - lg) < 1e-6 * Math.abs(lg));
+  tf.dispose([h, w, got.value, ...got.grads, want.value, ...want.grads, plain]);
+});
+
+test('the committed kernels are what scripts/build-kernels.sh builds from the C sources (where clang is installed)', (t) => {
+  if (spawnSync('clang', ['--version']).status !== 0) return t.skip('clang not installed (apt-get install clang lld llvm)');
+  if (spawnSync('llvm-objdump-14', ['--version']).status !== 0) return t.skip('llvm-objdump-14 not installed');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lmi-kern-'));
+  const r = spawnSync('bash', [path.join(__dirname, '../../scripts/build-kernels.sh'), dir], { encoding: 'utf8' });
+  if (r.status !== 0 && /wasm32|wasm-ld/.test(r.stderr)) return t.skip(`clang cannot target wasm32 here: ${r.stderr.split('\n')[0]}`);
+  assert.equal(r.status, 0, r.stderr);
+  const src = path.join(__dirname, '../../src/nn/kernels');
+  for (const f of ['kernels.wasm', 'kernels-fma.wasm']) {
+    assert.deepEqual(fs.readFileSync(path.join(dir, f)), fs.readFileSync(path.join(src, f)), `rebuild ${f} with scripts/build-kernels.sh and commit it`);
+  }
+});
