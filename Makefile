@@ -6,6 +6,9 @@ SHELL := /bin/bash
 PRESET ?= small
 export PRESET
 NODE_BIN := $(CURDIR)/node_modules/.bin
+# Larger V8 semi-spaces: a training step makes many short-lived JS objects, and frequent scavenges on helper threads
+# compete with the data-parallel replicas for the cores (docs/parallel-scaling.md; workers get the same size).
+export NODE_OPTIONS := --max-semi-space-size=64 $(NODE_OPTIONS)
 TEST_FILES ?= $(shell find test -name '*.test.ts' | sort)
 
 .PHONY: setup setup-node setup-system test unit typecheck figures notebooks bench clean

@@ -9,14 +9,14 @@
  * `trainer.rngFor(s, k)` — deterministic for a given seed and replica count. Data: the main thread builds each
  * micro-batch (from the Trainer's BatchSource) and posts each worker its shards (small integer arrays).
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { type BackendChoice, backendInfo } from '../../backend';
 import { LmiError } from '../../errors';
 import type { StepInfo, StepPhases, Trainer } from '../trainer';
 import { learningRateAt } from '../schedule';
 import { ABORT, ARRIVED, CTRL_SIZE, type Layout, REDUCED, ReplicaState, type SharedBuffers, type ShardJob } from './replica-step';
-import { workerBootstrap, workerCanLoad } from './bootstrap';
+import { startWorker, workerCanLoad } from './bootstrap';
 import { type ReplicaSpec, type ReplicaTask, loadReplicaSpec, resolveWorkers } from './task';
 import type { FromWorker, ToWorker, WorkerInit } from './worker';
 
@@ -86,14 +86,13 @@ export class DataParallel<B> {
     const decay = names.filter((n) => !o.noDecay(n));
     const main = new ReplicaState<B>(0, count, buffers, layout, trainer.model.params, trainer.lossFn, trainer.optimizer, new Set(decay));
     const backend = (tf.getBackend() === 'tensorflow' ? 'tensorflow' : tf.getBackend()) as BackendChoice;
-    const code = workerBootstrap(__dirname, 'worker');
     const workers: Worker[] = [];
     for (let r = 1; r < count; r++) {
       const workerData: WorkerInit = {
         task, backend, rank: r, count, buffers, layout, decay,
         optim: { beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon, weightDecay: o.weightDecay },
       };
-      workers.push(new Worker(code, { eval: true, workerData, execArgv: [], stdout: false, stderr: false }));
+      workers.push(startWorker(__dirname, 'worker', workerData));
     }
     const dp = new DataParallel<B>(trainer, count, spec, workers, main);
     try {

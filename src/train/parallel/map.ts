@@ -10,11 +10,11 @@
  * Small inputs stay on one thread (`minPerWorker`). Inside tslab, where modules are not files a worker could load,
  * it runs on one thread with a notice.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { type BackendChoice, backendInfo } from '../../backend';
 import { LmiError } from '../../errors';
-import { workerBootstrap, workerCanLoad } from './bootstrap';
+import { startWorker, workerCanLoad } from './bootstrap';
 import { resolveWorkers } from './task';
 
 /** Maps a shard of inputs to outputs, one per input, in order. */
@@ -115,10 +115,9 @@ export async function parallelMap<I, O>(items: readonly I[], local: Mapper<I, O>
   const counter = new SharedArrayBuffer(4);
   new Int32Array(counter)[0] = count; // chunks 0 … count−1 are the threads' first ones
   const backend = (tf.getBackend() === 'tensorflow' ? 'tensorflow' : tf.getBackend()) as BackendChoice;
-  const code = workerBootstrap(__dirname, 'map-worker');
   const workers = Array.from({ length: count - 1 }, (_, i) => {
     const rank = i + 1;
-    const w = new Worker(code, { eval: true, workerData: { task, backend, items: items as unknown[], chunk, counter, first: rank } satisfies WorkerMapInit, execArgv: [], stdout: false, stderr: false });
+    const w = startWorker(__dirname, 'map-worker', { task, backend, items: items as unknown[], chunk, counter, first: rank } satisfies WorkerMapInit);
     let finished = false;
     w.on('message', (m: FromMapWorker) => {
       try {
