@@ -166,8 +166,8 @@ export class Trainer<B> {
       let scale = 1 / k;
       if (this.options.maxGradNorm > 0 && gradNorm > this.options.maxGradNorm) scale *= this.options.maxGradNorm / gradNorm;
       const map = new Map<string, tf.Tensor>();
-      names.forEach((n, i) => map.set(n, scale === 1 ? grads[i] : tf.mul(grads[i], scale)));
-      this.optimizer.apply(this.model.params, map, lr, (n) => !this.options.noDecay(n));
+      names.forEach((n, i) => map.set(n, grads[i]));
+      this.optimizer.apply(this.model.params, map, lr, (n) => !this.options.noDecay(n), scale);
     });
     tf.dispose(grads);
     this.step += 1;

@@ -10,6 +10,7 @@ import { wasmKernels } from '../../src/nn/kernels/wasm-kernels';
 import { lmHeadCrossEntropy } from '../../src/nn/loss';
 import { batchMatMul, linear } from '../../src/nn/ops';
 import { Rng } from '../../src/rng';
+import { AdamW } from '../../src/train/adamw';
 
 function naive(a: Float32Array, b: Float32Array, G: number, M: number, K: number, N: number, transposeA: boolean): Float64Array {
   const c = new Float64Array(G * M * N);
@@ -107,6 +108,34 @@ test('the fused LM-head kernel gives the loss and gradients of the unfused ops (
   const plain = f(h, w);
   assert.ok(Math.abs(plain.dataSync()[0] - lg) < 1e-6 * Math.abs(lg));
   tf.dispose([h, w, got.value, ...got.grads, want.value, ...want.grads, plain]);
+});
+
+test('the fused AdamW kernel updates parameters and moments exactly as the unfused tfjs ops', async () => {
+  await initBackend({ backend: 'wasm', quiet: true });
+  const run = (): Float32Array[] => {
+    const rng = new Rng(11);
+    // 7 and 130 elements: SIMD body plus scalar tail; weight decay on one parameter only.
+    const params = tf.tidy(() => new Map([['w', tf.variable(tf.tensor(rand(130, rng), [10, 13]))], ['b', tf.variable(tf.tensor(rand(7, rng)))]]));
+    const opt = new AdamW({ beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01 });
+    for (let step = 0; step < 3; step++) {
+      const grads = new Map([...params].map(([n, p]) => [n, tf.tensor(rand(p.size, rng), p.shape)] as [string, tf.Tensor]));
+      opt.apply(params, grads, 1e-2, (n) => n === 'w', step === 1 ? 0.5 : 1);
+      tf.dispose([...grads.values()]);
+    }
+    const out = [...params.values(), ...[...opt.moments.values()].flatMap((s) => [s.m, s.v])].map((t) => t.dataSync() as Float32Array);
+    tf.dispose([...params.values()]);
+    opt.dispose();
+    return out;
+  };
+  const before = tf.memory().numTensors;
+  const fused = run();
+  const reference = withTfjsKernels(run);
+  assert.equal(tf.memory().numTensors, before, 'no tensors leak');
+  fused.forEach((f, i) => {
+    let err = 0;
+    for (let j = 0; j < f.length; j++) err = Math.max(err, Math.abs(f[j] - reference[i][j]) / (1e-6 + Math.abs(reference[i][j])));
+    assert.ok(err < 1e-6, `tensor ${i}: relative difference ${err}`);
+  });
 });
 
 test('the committed kernels are what scripts/build-kernels.sh builds from the C sources (where clang is installed)', (t) => {

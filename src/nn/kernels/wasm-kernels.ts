@@ -36,6 +36,22 @@ interface Exports {
   bmm_tn(a: number, b: number, c: number, g: number, m: number, k: number, n: number, panel: number): void;
   lm_head_xent(h: number, w: number, targets: number, n: number, d: number, v: number, r: number, grad: number,
     sums: number, shifted: number, dh: number, dw: number, wt: number, p: number, panel: number): void;
+  adamw(p: number, g: number, m: number, v: number, po: number, mo: number, vo: number, n: number, gscale: number,
+    beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, sqrtBc2: number, eps: number,
+    decay: number, stepSize: number): void;
+}
+
+/** Scalars of one AdamW update (src/train/adamw.ts). */
+export interface AdamWScalars {
+  gradScale: number;
+  beta1: number;
+  beta2: number;
+  sqrtBc2: number;
+  epsilon: number;
+  /** 1 − lr·wd, or 1 without weight decay. */
+  decay: number;
+  /** lr / (1 − β1ᵗ). */
+  stepSize: number;
 }
 
 /** The packed KC × NC block of B of gemm.h (256 × 256 floats). */
@@ -132,6 +148,16 @@ export class WasmKernels {
       shifted: new Float32Array(heap(), base + shOff, N).slice(),
       ...(dh && dw ? { dh: this.tensor<tf.Tensor2D>(dh.info), dw: this.tensor<tf.Tensor2D>(dw.info) } : {}),
     };
+  }
+
+  /** The fused AdamW update of adamw.c: new [p, m, v] tensors (the inputs are not changed). */
+  adamw(p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, k: AdamWScalars): [tf.Tensor, tf.Tensor, tf.Tensor] {
+    const n = p.size;
+    if (g.size !== n || m.size !== n || v.size !== n) throw new Error(`wasm adamw: sizes ${p.size}, ${g.size}, ${m.size}, ${v.size}`);
+    const outs = [this.output(p.shape), this.output(p.shape), this.output(p.shape)];
+    this.ex.adamw(this.offset(p), this.offset(g), this.offset(m), this.offset(v), outs[0].ptr, outs[1].ptr, outs[2].ptr, n,
+      k.gradScale, k.beta1, 1 - k.beta1, k.beta2, 1 - k.beta2, k.sqrtBc2, k.epsilon, k.decay, k.stepSize);
+    return outs.map((o) => this.tensor(o.info)) as [tf.Tensor, tf.Tensor, tf.Tensor];
   }
 }
 

@@ -172,9 +172,9 @@ export class ReplicaState<B> {
       this.layout.names.forEach((n, i) => {
         // A copy: backends may keep a reference to the array (cpu) and `sum` is rewritten next step.
         const g = tf.tensor(this.sum.slice(this.offsets[i], this.offsets[i] + this.sizes[i]), this.layout.shapes[i], 'float32');
-        map.set(n, scale === 1 ? g : tf.mul(g, scale));
+        map.set(n, g);
       });
-      this.optimizer.apply(this.params, map, lr, (n) => this.decay.has(n));
+      this.optimizer.apply(this.params, map, lr, (n) => this.decay.has(n), scale);
     });
   }
 
