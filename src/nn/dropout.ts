@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
+import { customOp } from './ops';
 
 /** Keep each element with probability 1 - rate and scale kept ones by 1 / (1 - rate). Identity without `rng`. */
 export function dropout<T extends tf.Tensor>(x: T, rate: number, rng: Rng | undefined): T {
@@ -22,5 +23,12 @@ export function dropout<T extends tf.Tensor>(x: T, rate: number, rng: Rng | unde
     mask[i] = (s & 0xffff) < threshold ? 0 : keep;
     if (i + 1 < n) mask[i + 1] = (s >>> 16) < threshold ? 0 : keep;
   }
-  return tf.mul(x, tf.tensor(mask, x.shape, 'float32')) as T;
+  // A custom gradient (dy · mask): tfjs' Multiply gradient would also copy the mask (a float32→float32 cast) and
+  // reshape, for every dropout of every step.
+  const op = customOp<T>((xs: T, save: tf.GradSaveFunc) => {
+    const m = tf.tensor(mask, xs.shape, 'float32');
+    save([m]);
+    return { value: tf.mul(xs, m) as T, gradFunc: (dy: T, saved: tf.Tensor[]) => tf.mul(dy, saved[0]) as T };
+  });
+  return op(x);
 }

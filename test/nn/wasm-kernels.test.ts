@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend';
 import { wasmKernels } from '../../src/nn/kernels/wasm-kernels';
+import { t5LayerNorm } from '../../src/nn/layer-norm';
 import { lmHeadCrossEntropy } from '../../src/nn/loss';
 import { batchMatMul, linear } from '../../src/nn/ops';
 import { Rng } from '../../src/rng';
@@ -115,7 +116,8 @@ test('the fused AdamW kernel updates parameters and moments exactly as the unfus
   const run = (): Float32Array[] => {
     const rng = new Rng(11);
     // 7 and 130 elements: SIMD body plus scalar tail; weight decay on one parameter only.
-    const params = tf.tidy(() => new Map([['w', tf.variable(tf.tensor(rand(130, rng), [10, 13]))], ['b', tf.variable(tf.tensor(rand(7, rng)))]]));
+    const [w, b] = tf.tidy(() => [tf.variable(tf.tensor(rand(130, rng), [10, 13])), tf.variable(tf.tensor(rand(7, rng)))]);
+    const params = new Map([['w', w], ['b', b]]);
     const opt = new AdamW({ beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01 });
     for (let step = 0; step < 3; step++) {
       const grads = new Map([...params].map(([n, p]) => [n, tf.tensor(rand(p.size, rng), p.shape)] as [string, tf.Tensor]));
@@ -136,6 +138,23 @@ test('the fused AdamW kernel updates parameters and moments exactly as the unfus
     for (let j = 0; j < f.length; j++) err = Math.max(err, Math.abs(f[j] - reference[i][j]) / (1e-6 + Math.abs(reference[i][j])));
     assert.ok(err < 1e-6, `tensor ${i}: relative difference ${err}`);
   });
+});
+
+test('the fused layer-norm kernel gives the value and gradients of the unfused ops', async () => {
+  await initBackend({ backend: 'wasm', quiet: true });
+  const rng = new Rng(13);
+  // d = 22: SIMD body plus scalar tail; rank 3 input.
+  const x = tf.tensor3d(rand(3 * 5 * 22, rng), [3, 5, 22]), w = tf.tensor1d(rand(22, rng));
+  const probe = tf.tensor3d(rand(3 * 5 * 22, rng), [3, 5, 22]);
+  const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(t5LayerNorm(a, b as tf.Tensor1D), probe));
+  const got = tf.valueAndGrads(f)([x, w]);
+  const want = withTfjsKernels(() => tf.valueAndGrads(f)([x, w]));
+  assert.ok(tf.tidy(() => maxDiff(t5LayerNorm(x, w), withTfjsKernels(() => t5LayerNorm(x, w)))) < 1e-5, 'value');
+  for (const i of [0, 1]) {
+    const rel = maxDiff(got.grads[i], want.grads[i]) / maxAbs(want.grads[i]);
+    assert.ok(rel < 1e-5, `gradient ${i}: relative error ${rel}`);
+  }
+  tf.dispose([x, w, probe, got.value, ...got.grads, want.value, ...want.grads]);
 });
 
 test('the committed kernels are what scripts/build-kernels.sh builds from the C sources (where clang is installed)', (t) => {

@@ -1,6 +1,6 @@
 /**
- * The project's WebAssembly kernels (`gemm.h`, `bmm.c`, `lmhead.c` → committed `kernels.wasm` and
- * `kernels-fma.wasm`), run **inside tfjs-backend-wasm's own memory**: the module imports that memory, reads its
+ * The project's WebAssembly kernels (`gemm.h`, `bmm.c`, `lmhead.c`, `adamw.c`, `rmsnorm.c` → committed
+ * `kernels.wasm` and `kernels-fma.wasm`), run **inside tfjs-backend-wasm's own memory**: the module imports that memory, reads its
  * operands where the tensors already live and writes into outputs allocated by the backend, so a product costs no
  * copies. Loaded once per thread (each worker thread has its own backend and memory).
  *
@@ -39,6 +39,8 @@ interface Exports {
   adamw(p: number, g: number, m: number, v: number, po: number, mo: number, vo: number, n: number, gscale: number,
     beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, sqrtBc2: number, eps: number,
     decay: number, stepSize: number): void;
+  rmsnorm_fwd(x: number, w: number, y: number, r: number, rows: number, d: number, eps: number): void;
+  rmsnorm_bwd(x: number, w: number, r: number, dy: number, dx: number, dw: number, rows: number, d: number): void;
 }
 
 /** Scalars of one AdamW update (src/train/adamw.ts). */
@@ -158,6 +160,24 @@ export class WasmKernels {
     this.ex.adamw(this.offset(p), this.offset(g), this.offset(m), this.offset(v), outs[0].ptr, outs[1].ptr, outs[2].ptr, n,
       k.gradScale, k.beta1, 1 - k.beta1, k.beta2, 1 - k.beta2, k.sqrtBc2, k.epsilon, k.decay, k.stepSize);
     return outs.map((o) => this.tensor(o.info)) as [tf.Tensor, tf.Tensor, tf.Tensor];
+  }
+
+  /** T5 layer norm of rmsnorm.c over the last axis: y (shape of x) and r = 1/√(mean(x²) + ε) per row. */
+  rmsNormForward(x: tf.Tensor, w: tf.Tensor1D, eps: number): { y: tf.Tensor; r: tf.Tensor1D } {
+    const d = w.shape[0];
+    const rows = x.size / d;
+    if (x.shape[x.rank - 1] !== d || x.dtype !== 'float32') throw new Error(`wasm rmsNorm: x [${x.shape}], weight [${w.shape}]`);
+    const y = this.output(x.shape), r = this.output([rows]);
+    this.ex.rmsnorm_fwd(this.offset(x), this.offset(w), y.ptr, r.ptr, rows, d, eps);
+    return { y: this.tensor(y.info), r: this.tensor(r.info) };
+  }
+
+  /** Its gradients: dx (shape of x) and dw [d]. */
+  rmsNormBackward(x: tf.Tensor, w: tf.Tensor1D, r: tf.Tensor1D, dy: tf.Tensor): { dx: tf.Tensor; dw: tf.Tensor1D } {
+    const d = w.shape[0];
+    const dx = this.output(x.shape), dw = this.output([d]);
+    this.ex.rmsnorm_bwd(this.offset(x), this.offset(w), this.offset(r), this.offset(dy), dx.ptr, dw.ptr, r.shape[0], d);
+    return { dx: this.tensor(dx.info), dw: this.tensor(dw.info) };
   }
 }
 
