@@ -65,6 +65,33 @@ static void rowTail(const float* a, int aks, const float* b, float* c, int kc, i
   }
 }
 
+/* Pack B[k0 : k0+kc, j0 : j0+nc] (B row-major, N columns) panel by panel: dst[(jj/8)·kc·8 + k·8 + q]. */
+static void packBlock(const float* b, int N, int k0, int kc, int j0, int nc, float* dst) {
+  const float* bk = b + (long)k0 * N + j0;
+  for (int jj = 0; jj < nc; jj += 8) {
+    float* pj = dst + jj * kc;
+    for (int k = 0; k < kc; k++) {
+      wasm_v128_store(pj + k * 8, wasm_v128_load(bk + (long)k * N + jj));
+      wasm_v128_store(pj + k * 8 + 4, wasm_v128_load(bk + (long)k * N + jj + 4));
+    }
+  }
+}
+
+/* C[0:m4, j0 : j0+nc] (+)= A[0:m4, k0 : k0+kc] · (packed block): every 4-row strip of A walks all the panels. */
+static void computeBlock(const float* a, int ars, int aks, const float* packed, float* c, int m4, int k0, int kc, int j0, int nc, int N, int acc) {
+  const float* ak = a + (long)k0 * aks;
+  for (int i = 0; i < m4; i += ROWS)
+    for (int jj = 0; jj < nc; jj += 8) tile4x8(ak + (long)i * ars, ars, aks, packed + jj * kc, c + (long)i * N + j0 + jj, kc, N, acc);
+}
+
+/* The columns past the last multiple of 8 and the rows past the last multiple of 4, B read in place. */
+static void tails(const float* a, int ars, int aks, const float* b, float* c, int M, int K, int N, int accumulate) {
+  const int n8 = N - N % 8, m4 = M - M % ROWS;
+  if (n8 < N)
+    for (int i = 0; i < m4; i++) rowTail(a + (long)i * ars, aks, b, c + (long)i * N, K, N, n8, accumulate);
+  for (int i = m4; i < M; i++) rowTail(a + (long)i * ars, aks, b, c + (long)i * N, K, N, 0, accumulate);
+}
+
 /*
  * C [M, N] (+)= A · B, A element (r, k) at a[r·ars + k·aks], B [K, N]; panel: KC × NC floats of scratch.
  * Blocked as in GotoBLAS: a KC × NC block of B is packed panel by panel (8 columns each, 256 KB, stays in L2) and
@@ -75,21 +102,30 @@ static void gemm(const float* a, int ars, int aks, const float* b, float* c, int
   for (int j0 = 0; j0 < n8; j0 += NC) {
     const int nc = n8 - j0 < NC ? n8 - j0 : NC;
     for (int k0 = 0; k0 < K; k0 += KC) {
-      const int kc = K - k0 < KC ? K - k0 : KC, acc = accumulate || k0 > 0;
-      const float* bk = b + (long)k0 * N + j0;
-      for (int jj = 0; jj < nc; jj += 8) {
-        float* pj = panel + jj * kc;
-        for (int k = 0; k < kc; k++) {
-          wasm_v128_store(pj + k * 8, wasm_v128_load(bk + (long)k * N + jj));
-          wasm_v128_store(pj + k * 8 + 4, wasm_v128_load(bk + (long)k * N + jj + 4));
-        }
-      }
-      const float* ak = a + (long)k0 * aks;
-      for (int i = 0; i < m4; i += ROWS)
-        for (int jj = 0; jj < nc; jj += 8) tile4x8(ak + (long)i * ars, ars, aks, panel + jj * kc, c + (long)i * N + j0 + jj, kc, N, acc);
+      const int kc = K - k0 < KC ? K - k0 : KC;
+      packBlock(b, N, k0, kc, j0, nc, panel);
+      computeBlock(a, ars, aks, panel, c, m4, k0, kc, j0, nc, N, accumulate || k0 > 0);
     }
   }
-  if (n8 < N)
-    for (int i = 0; i < m4; i++) rowTail(a + (long)i * ars, aks, b, c + (long)i * N, K, N, n8, accumulate);
-  for (int i = m4; i < M; i++) rowTail(a + (long)i * ars, aks, b, c + (long)i * N, K, N, 0, accumulate);
+  tails(a, ars, aks, b, c, M, K, N, accumulate);
+}
+
+/* All of B [K, N] packed once, block after block in gemm's order (K × (N − N mod 8) floats at dst). */
+static void packAll(const float* b, int K, int N, float* dst) {
+  const int n8 = N - N % 8;
+  for (int j0 = 0; j0 < n8; j0 += NC) {
+    const int nc = n8 - j0 < NC ? n8 - j0 : NC;
+    for (int k0 = 0; k0 < K; k0 += KC) packBlock(b, N, k0, K - k0 < KC ? K - k0 : KC, j0, nc, dst + (long)j0 * K + (long)k0 * nc);
+  }
+}
+
+/* gemm with B packed beforehand by packAll (for a B reused across calls); b is still read for the tails. */
+static void gemmPacked(const float* a, int ars, int aks, const float* packed, const float* b, float* c, int M, int K, int N, int accumulate) {
+  const int n8 = N - N % 8, m4 = M - M % ROWS;
+  for (int j0 = 0; j0 < n8; j0 += NC) {
+    const int nc = n8 - j0 < NC ? n8 - j0 : NC;
+    for (int k0 = 0; k0 < K; k0 += KC)
+      computeBlock(a, ars, aks, packed + (long)j0 * K + (long)k0 * nc, c, m4, k0, K - k0 < KC ? K - k0 : KC, j0, nc, N, accumulate || k0 > 0);
+  }
+  tails(a, ars, aks, b, c, M, K, N, accumulate);
 }

@@ -5,7 +5,8 @@
  *   sums[i]    = Σ_v exp(l_iv − max_i),  shifted[i] = l_it − max_i    (loss_i = log sums[i] − shifted[i], Eq 7's term)
  *   dh = (P − Y) · wᵀ [N, d],  dw = hᵀ · (P − Y) [d, V]                (gradients of Σ_i loss_i)
  * where l = h·w, P = softmax(l) row-wise and Y the one-hot targets. With grad = 0 only sums/shifted are written.
- * Scratch (in tfjs' memory, see gemm.h): wt [V, d], p [R, V], panel [KC × NC].
+ * Scratch (in tfjs' memory, see gemm.h): wt [V, d], w and wt packed once per call (pw, pwt: d × V each), p [R, V],
+ * panel [KC × NC].
  */
 #include "gemm.h"
 
@@ -16,12 +17,12 @@ static inline v128_t exp4(v128_t x) {
   v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693145751953125f)));
   r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(1.428606765330187e-6f)));
   v128_t p = wasm_f32x4_splat(1.0f / 720);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 120));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 24));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 6));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(0.5f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
+  p = MAC(wasm_f32x4_splat(1.0f / 120), p, r);
+  p = MAC(wasm_f32x4_splat(1.0f / 24), p, r);
+  p = MAC(wasm_f32x4_splat(1.0f / 6), p, r);
+  p = MAC(wasm_f32x4_splat(0.5f), p, r);
+  p = MAC(wasm_f32x4_splat(1.0f), p, r);
+  p = MAC(wasm_f32x4_splat(1.0f), p, r);
   return wasm_i32x4_add(p, wasm_i32x4_shl(wasm_i32x4_trunc_sat_f32x4(n), 23));
 }
 
@@ -65,14 +66,17 @@ static float softmaxRow(float* l, int V, int t, float* shifted, int normalise) {
 
 __attribute__((export_name("lm_head_xent")))
 void lm_head_xent(const float* h, const float* w, const int* targets, int N, int d, int V, int R, int grad,
-                  float* sums, float* shifted, float* dh, float* dw, float* wt, float* p, float* panel) {
-  if (grad)
+                  float* sums, float* shifted, float* dh, float* dw, float* wt, float* pw, float* pwt, float* p, float* panel) {
+  packAll(w, d, V, pw);
+  if (grad) {
     for (int j = 0; j < d; j++)
       for (int v = 0; v < V; v++) wt[v * d + j] = w[j * V + v];
+    packAll(wt, V, d, pwt);
+  }
   for (int r0 = 0; r0 < N; r0 += R) {
     const int rows = N - r0 < R ? N - r0 : R;
     const float* hr = h + (long)r0 * d;
-    gemm(hr, d, 1, w, p, rows, d, V, 0, panel);
+    gemmPacked(hr, d, 1, pw, w, p, rows, d, V, 0);
     for (int i = 0; i < rows; i++) {
       float* l = p + (long)i * V;
       const int t = targets[r0 + i];
@@ -80,7 +84,7 @@ void lm_head_xent(const float* h, const float* w, const int* targets, int N, int
       if (grad) l[t] -= 1.0f;
     }
     if (!grad) continue;
-    gemm(p, V, 1, wt, dh + (long)r0 * d, rows, V, d, 0, panel);
+    gemmPacked(p, V, 1, pwt, wt, dh + (long)r0 * d, rows, V, d, 0);
     gemm(hr, 1, d, p, dw, d, rows, V, r0 > 0, panel);
   }
 }

@@ -35,7 +35,7 @@ interface Exports {
   bmm_nn(a: number, b: number, c: number, g: number, m: number, k: number, n: number, panel: number): void;
   bmm_tn(a: number, b: number, c: number, g: number, m: number, k: number, n: number, panel: number): void;
   lm_head_xent(h: number, w: number, targets: number, n: number, d: number, v: number, r: number, grad: number,
-    sums: number, shifted: number, dh: number, dw: number, wt: number, p: number, panel: number): void;
+    sums: number, shifted: number, dh: number, dw: number, wt: number, pw: number, pwt: number, p: number, panel: number): void;
   adamw(p: number, g: number, m: number, v: number, po: number, mo: number, vo: number, n: number, gscale: number,
     beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, sqrtBc2: number, eps: number,
     decay: number, stepSize: number): void;
@@ -134,17 +134,18 @@ export class WasmKernels {
       throw new Error(`wasm lmHeadXent: h [${h.shape}], w [${w.shape}], ${targets.length} targets`);
     }
     const rows = Math.min(LM_HEAD_ROWS, Math.max(N, 1));
-    // Scratch layout (16-byte aligned): panel | targets | sums | shifted | wt [V, d] | p [rows, V].
+    // Scratch layout (16-byte aligned): panel | targets | sums | shifted | pw [d × V] | wt, pwt [V × d] | p [rows, V].
     const al = (n: number): number => (n + 15) & ~15;
-    const tOff = PANEL_BYTES, sOff = tOff + al(4 * N), shOff = sOff + al(4 * N), wtOff = shOff + al(4 * N);
-    const pOff = wtOff + (grad ? al(4 * V * d) : 0);
+    const tOff = PANEL_BYTES, sOff = tOff + al(4 * N), shOff = sOff + al(4 * N), pwOff = shOff + al(4 * N);
+    const wtOff = pwOff + al(4 * V * d), pwtOff = wtOff + (grad ? al(4 * V * d) : 0);
+    const pOff = pwtOff + (grad ? al(4 * V * d) : 0);
     const base = this.scratch(pOff + 4 * rows * V);
     const dh = grad ? this.output([N, d]) : undefined;
     const dw = grad ? this.output([d, V]) : undefined;
     const heap = (): ArrayBuffer => this.be.wasm.asm.memory.buffer;
     new Int32Array(heap(), base + tOff, N).set(targets);
     this.ex.lm_head_xent(this.offset(h), this.offset(w), base + tOff, N, d, V, rows, grad ? 1 : 0, base + sOff, base + shOff,
-      dh?.ptr ?? 0, dw?.ptr ?? 0, base + wtOff, base + pOff, base);
+      dh?.ptr ?? 0, dw?.ptr ?? 0, base + wtOff, base + pwOff, base + pwtOff, base + pOff, base);
     return {
       sums: new Float32Array(heap(), base + sOff, N).slice(),
       shifted: new Float32Array(heap(), base + shOff, N).slice(),
