@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as path from 'node:path';
 import { LmiError } from './errors';
 import { shareIdentityOnWasm } from './nn/kernels/share-identity';
+import { wasmKernels } from './nn/kernels/wasm-kernels';
 
 /** `tensorflow` = tfjs-node(-gpu), whichever is installed, GPU build first. */
 export type BackendChoice = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -120,5 +121,8 @@ export function backendInfo(): BackendInfo | undefined {
 /** One line for logs and reports: `wasm (@tensorflow/tfjs-backend-wasm; fallback after tensorflow-gpu, tensorflow)`. */
 export function describeBackend(info: BackendInfo = active!): string {
   if (!info) return 'not initialised';
-  return `${info.name} (${info.package}; ${info.reason})`;
+  const base = `${info.name} (${info.package}; ${info.reason})`;
+  if (info.name !== 'wasm' || tf.getBackend() !== 'wasm') return base;
+  const k = wasmKernels();
+  return `${base}; project kernels: ${k ? (k.fma ? 'relaxed-SIMD FMA' : 'simd128 (no FMA)') : 'off (LMI_SIMD_BMM=0 or not loadable)'}`;
 }
