@@ -4,29 +4,31 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
+import { tensorFromFill } from './kernels/wasm-kernels';
 import { customOp } from './ops';
 
 /** Keep each element with probability 1 - rate and scale kept ones by 1 / (1 - rate). Identity without `rng`. */
 export function dropout<T extends tf.Tensor>(x: T, rate: number, rng: Rng | undefined): T {
   if (!rng || rate <= 0) return x;
   if (rate >= 1) return tf.zerosLike(x);
-  const n = x.size;
-  const mask = new Float32Array(n);
   const keep = 1 / (1 - rate);
   // Compare 16-bit halves of each 32-bit draw against the threshold: two mask entries per draw.
   const threshold = Math.round(rate * 65536);
   let s = rng.nextUint32() | 1;
-  for (let i = 0; i < n; i += 2) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    mask[i] = (s & 0xffff) < threshold ? 0 : keep;
-    if (i + 1 < n) mask[i + 1] = (s >>> 16) < threshold ? 0 : keep;
-  }
+  const fillMask = (mask: Float32Array): void => {
+    const n = mask.length;
+    for (let i = 0; i < n; i += 2) {
+      s ^= s << 13;
+      s ^= s >>> 17;
+      s ^= s << 5;
+      mask[i] = (s & 0xffff) < threshold ? 0 : keep;
+      if (i + 1 < n) mask[i + 1] = (s >>> 16) < threshold ? 0 : keep;
+    }
+  };
   // A custom gradient (dy · mask): tfjs' Multiply gradient would also copy the mask (a float32→float32 cast) and
   // reshape, for every dropout of every step.
   const op = customOp<T>((xs: T, save: tf.GradSaveFunc) => {
-    const m = tf.tensor(mask, xs.shape, 'float32');
+    const m = tensorFromFill(xs.shape, fillMask); // written in place in the backend's memory on wasm
     save([m]);
     return { value: tf.mul(xs, m) as T, gradFunc: (dy: T, saved: tf.Tensor[]) => tf.mul(dy, saved[0]) as T };
   });

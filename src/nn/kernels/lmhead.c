@@ -17,12 +17,12 @@ static inline v128_t exp4(v128_t x) {
   v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693145751953125f)));
   r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(1.428606765330187e-6f)));
   v128_t p = wasm_f32x4_splat(1.0f / 720);
-  p = MAC(wasm_f32x4_splat(1.0f / 120), p, r);
-  p = MAC(wasm_f32x4_splat(1.0f / 24), p, r);
-  p = MAC(wasm_f32x4_splat(1.0f / 6), p, r);
-  p = MAC(wasm_f32x4_splat(0.5f), p, r);
-  p = MAC(wasm_f32x4_splat(1.0f), p, r);
-  p = MAC(wasm_f32x4_splat(1.0f), p, r);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 120));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 24));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 6));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(0.5f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
   return wasm_i32x4_add(p, wasm_i32x4_shl(wasm_i32x4_trunc_sat_f32x4(n), 23));
 }
 

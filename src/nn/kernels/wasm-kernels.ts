@@ -214,6 +214,39 @@ function load(be: WasmBackendLike): WasmKernels | null {
   }
 }
 
+/** The wasm backend's heap view of a float32 tensor's data, or null on other backends. Valid until the next allocation. */
+function heapView(t: tf.Tensor): Float32Array | null {
+  if (tf.getBackend() !== 'wasm' || t.dtype !== 'float32') return null;
+  const be = tf.backend() as unknown as WasmBackendLike;
+  const d = be.dataIdMap.get(t.dataId);
+  return d ? new Float32Array(be.wasm.asm.memory.buffer, d.memoryOffset, t.size) : null;
+}
+
+/**
+ * Copy a float32 tensor's values into `dst` at `offset`. On wasm straight from the backend's memory (`dataSync`
+ * would first copy them into a fresh ArrayBuffer: megabytes of garbage per training step).
+ */
+export function copyTensorInto(t: tf.Tensor, dst: Float32Array, offset = 0): void {
+  dst.set(heapView(t) ?? (t.dataSync() as Float32Array), offset);
+}
+
+/**
+ * A float32 tensor whose values `fill` writes into the array it is given. On wasm that array is the tensor's own
+ * memory in the backend (no intermediate ArrayBuffer).
+ */
+export function tensorFromFill(shape: number[], fill: (values: Float32Array) => void): tf.Tensor {
+  if (tf.getBackend() === 'wasm') {
+    const be = tf.backend() as unknown as WasmBackendLike;
+    const info = be.makeOutput(shape, 'float32');
+    const d = be.dataIdMap.get(info.dataId)!;
+    fill(new Float32Array(be.wasm.asm.memory.buffer, d.memoryOffset, info.shape.reduce((a, b) => a * b, 1)));
+    return tf.engine().makeTensorFromTensorInfo(info);
+  }
+  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  fill(values);
+  return tf.tensor(values, shape, 'float32');
+}
+
 /** The kernels for the active backend: on wasm (unless `LMI_SIMD_BMM=0`) and where they load, else null. */
 export function wasmKernels(): WasmKernels | null {
   if (tf.getBackend() !== 'wasm' || process.env.LMI_SIMD_BMM === '0') return null;

@@ -12,6 +12,7 @@
  * counter reaches gen·n. ABORT ≠ 0 makes every waiting replica throw (clean shutdown on error).
  */
 import * as tf from '@tensorflow/tfjs';
+import { copyTensorInto, tensorFromFill } from '../../nn/kernels/wasm-kernels';
 import { Rng } from '../../rng';
 import type { AdamW } from '../adamw';
 import type { LossFn } from '../trainer';
@@ -117,7 +118,7 @@ export class ReplicaState<B> {
     }
     if (!acc) slot.fill(0);
     else {
-      acc.forEach((a, i) => slot.set(a.dataSync() as Float32Array, this.offsets[i]));
+      acc.forEach((a, i) => copyTensorInto(a, slot, this.offsets[i]));
       tf.dispose(acc);
     }
     return loss;
@@ -171,7 +172,7 @@ export class ReplicaState<B> {
       const map = new Map<string, tf.Tensor>();
       this.layout.names.forEach((n, i) => {
         // A copy: backends may keep a reference to the array (cpu) and `sum` is rewritten next step.
-        const g = tf.tensor(this.sum.slice(this.offsets[i], this.offsets[i] + this.sizes[i]), this.layout.shapes[i], 'float32');
+        const g = tensorFromFill(this.layout.shapes[i], (values) => values.set(this.sum.subarray(this.offsets[i], this.offsets[i] + this.sizes[i])));
         map.set(n, g);
       });
       this.optimizer.apply(this.params, map, lr, (n) => this.decay.has(n), scale);
@@ -181,7 +182,7 @@ export class ReplicaState<B> {
   /** All parameters, flat in layout order (tests: replicas must be bit-identical). */
   flatWeights(): Float32Array {
     const out = new Float32Array(this.total);
-    this.vars.forEach((v, i) => out.set(v.dataSync() as Float32Array, this.offsets[i]));
+    this.vars.forEach((v, i) => copyTensorInto(v, out, this.offsets[i]));
     return out;
   }
 }
