@@ -88,7 +88,7 @@ export class WasmKernels {
     if (bytes > this.scratchBytes) {
       if (this.scratchPtr) this.be.wasm._free(this.scratchPtr);
       this.scratchBytes = Math.max(bytes, 2 * this.scratchBytes);
-      this.scratchPtr = this.be.wasm._malloc(this.scratchBytes);
+      this.scratchPtr = this.be.wasm._malloc(this.scratchBytes) >>> 0; // malloc returns a signed int32
       if (!this.scratchPtr) throw new Error(`wasm kernels: cannot allocate ${this.scratchBytes} bytes of scratch`);
     }
     return this.scratchPtr;
