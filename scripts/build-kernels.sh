@@ -2,7 +2,7 @@
 # Rebuild the committed WebAssembly kernels from their C sources (needs Debian's clang + lld + llvm:
 # `apt-get install clang lld llvm`). The .wasm files are committed, so users and CI never need a compiler.
 #   scripts/build-kernels.sh [OUT_DIR]     (default: src/nn/kernels, next to the sources)
-# Builds one module from bmm.c, lmhead.c, adamw.c and rmsnorm.c twice: kernels.wasm (simd128) and kernels-fma.wasm (relaxed-SIMD fused
+# Builds one module from the C sources twice: kernels.wasm (simd128) and kernels-fma.wasm (relaxed-SIMD fused
 # multiply-add; clang 14's prototype f32x4.fma rewritten to the standard f32x4.relaxed_madd by
 # scripts/patch-relaxed-madd.mjs). Both import their memory (tfjs-backend-wasm's) and must use no static data and
 # no stack; the checks below fail the build otherwise.
@@ -13,8 +13,9 @@ out="$(mkdir -p "${1:-$src}" && cd "${1:-$src}" && pwd)"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 flags=(--target=wasm32 -O3 -msimd128 -mbulk-memory -nostdlib -Wl,--no-entry -Wl,--import-memory)
-clang "${flags[@]}" -o "$out/kernels.wasm" "$src/bmm.c" "$src/lmhead.c" "$src/adamw.c" "$src/rmsnorm.c"
-clang "${flags[@]}" -mrelaxed-simd -DFMA -o "$tmp/kernels-fma-prototype.wasm" "$src/bmm.c" "$src/lmhead.c" "$src/adamw.c" "$src/rmsnorm.c"
+sources=("$src/bmm.c" "$src/lmhead.c" "$src/adamw.c" "$src/rmsnorm.c" "$src/dropout.c")
+clang "${flags[@]}" -o "$out/kernels.wasm" "${sources[@]}"
+clang "${flags[@]}" -mrelaxed-simd -DFMA -o "$tmp/kernels-fma-prototype.wasm" "${sources[@]}"
 dis() { llvm-objdump-14 -d --mattr=+simd128,+relaxed-simd "$1"; }
 sites="$(dis "$tmp/kernels-fma-prototype.wasm" | grep -c 'f32x4.fma' || true)"
 node "$here/patch-relaxed-madd.mjs" "$tmp/kernels-fma-prototype.wasm" "$out/kernels-fma.wasm" "$sites"

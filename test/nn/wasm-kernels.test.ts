@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend';
 import { wasmKernels } from '../../src/nn/kernels/wasm-kernels';
+import { dropout } from '../../src/nn/dropout';
 import { t5LayerNorm } from '../../src/nn/layer-norm';
 import { lmHeadCrossEntropy } from '../../src/nn/loss';
 import { batchMatMul, linear } from '../../src/nn/ops';
@@ -155,6 +156,19 @@ test('the fused layer-norm kernel gives the value and gradients of the unfused o
     assert.ok(rel < 1e-5, `gradient ${i}: relative error ${rel}`);
   }
   tf.dispose([x, w, probe, got.value, ...got.grads, want.value, ...want.grads]);
+});
+
+test('the dropout-mask kernel draws the same mask as the JS fallback for a seed', async () => {
+  await initBackend({ backend: 'wasm', quiet: true });
+  const x = tf.ones([3, 7, 11]); // odd size: the last draw fills one entry
+  const got = dropout(x, 0.3, new Rng(21));
+  const want = withTfjsKernels(() => dropout(x, 0.3, new Rng(21)));
+  const g = got.dataSync(), w = want.dataSync();
+  assert.deepEqual(Array.from(g), Array.from(w));
+  const dropped = g.filter((v) => v === 0).length / g.length;
+  assert.ok(dropped > 0.15 && dropped < 0.45, `dropped ${dropped}`);
+  assert.ok(g.every((v) => v === 0 || Math.abs(v - 1 / 0.7) < 1e-6));
+  tf.dispose([x, got, want]);
 });
 
 test('the committed kernels are what scripts/build-kernels.sh builds from the C sources (where clang is installed)', (t) => {

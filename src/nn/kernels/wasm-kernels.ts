@@ -1,5 +1,5 @@
 /**
- * The project's WebAssembly kernels (`gemm.h`, `bmm.c`, `lmhead.c`, `adamw.c`, `rmsnorm.c` → committed
+ * The project's WebAssembly kernels (`gemm.h`, `bmm.c`, `lmhead.c`, `adamw.c`, `rmsnorm.c`, `dropout.c` → committed
  * `kernels.wasm` and `kernels-fma.wasm`), run **inside tfjs-backend-wasm's own memory**: the module imports that memory, reads its
  * operands where the tensors already live and writes into outputs allocated by the backend, so a product costs no
  * copies. Loaded once per thread (each worker thread has its own backend and memory).
@@ -41,6 +41,7 @@ interface Exports {
     decay: number, stepSize: number): void;
   rmsnorm_fwd(x: number, w: number, y: number, r: number, rows: number, d: number, eps: number): void;
   rmsnorm_bwd(x: number, w: number, r: number, dy: number, dx: number, dw: number, rows: number, d: number): void;
+  dropout_mask(mask: number, n: number, seed: number, threshold: number, keep: number): void;
 }
 
 /** Scalars of one AdamW update (src/train/adamw.ts). */
@@ -179,6 +180,13 @@ export class WasmKernels {
     const dx = this.output(x.shape), dw = this.output([d]);
     this.ex.rmsnorm_bwd(this.offset(x), this.offset(w), this.offset(r), this.offset(dy), dx.ptr, dw.ptr, r.shape[0], d);
     return { dx: this.tensor(dx.info), dw: this.tensor(dw.info) };
+  }
+
+  /** The inverted-dropout mask of dropout.c (the xorshift32 stream of src/nn/dropout.ts from `seed`). */
+  dropoutMask(shape: number[], seed: number, threshold: number, keep: number): tf.Tensor {
+    const out = this.output(shape);
+    this.ex.dropout_mask(out.ptr, shape.reduce((a, b) => a * b, 1), seed, threshold, keep);
+    return this.tensor(out.info);
   }
 }
 
