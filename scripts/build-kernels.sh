@@ -13,7 +13,7 @@ out="$(mkdir -p "${1:-$src}" && cd "${1:-$src}" && pwd)"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 flags=(--target=wasm32 -O3 -msimd128 -mbulk-memory -nostdlib -Wl,--no-entry -Wl,--import-memory)
-sources=("$src/bmm.c" "$src/lmhead.c" "$src/adamw.c" "$src/rmsnorm.c" "$src/dropout.c")
+sources=("$src/bmm.c" "$src/lmhead.c" "$src/adamw.c" "$src/rmsnorm.c" "$src/dropout.c" "$src/attention.c")
 clang "${flags[@]}" -o "$out/kernels.wasm" "${sources[@]}"
 clang "${flags[@]}" -mrelaxed-simd -DFMA -o "$tmp/kernels-fma-prototype.wasm" "${sources[@]}"
 dis() { llvm-objdump-14 -d --mattr=+simd128,+relaxed-simd "$1"; }

@@ -315,13 +315,13 @@ export class T5 {
 
   // ---------------------------------------------------------------- decoder
 
-  /** One decoder block; `selfCache` given → incremental (returns the extended cache). */
+  /** One decoder block; `incremental` → one decoding step after `selfCache` (returns the extended cache). */
   private decoderBlock(
     i: number, h: tf.Tensor3D, memory: KeyValue, selfBias: tf.Tensor | undefined, crossBias: tf.Tensor | undefined,
-    rate: number, rng: Rng | undefined, selfCache?: KeyValue,
-  ): { h: tf.Tensor3D; cache: KeyValue } {
+    rate: number, rng: Rng | undefined, selfCache?: KeyValue, incremental = false,
+  ): { h: tf.Tensor3D; cache: KeyValue | undefined } {
     const b = `decoder.block.${i}`;
-    const s = selfAttention(this.norm(h, `${b}.layer.0.layer_norm.weight`), this.attentionWeights(`${b}.layer.0.SelfAttention`), this.shape, selfBias, rate, rng, selfCache);
+    const s = selfAttention(this.norm(h, `${b}.layer.0.layer_norm.weight`), this.attentionWeights(`${b}.layer.0.SelfAttention`), this.shape, selfBias, rate, rng, selfCache, incremental);
     h = tf.add(h, dropout(s.out, rate, rng));
     const x = crossAttention(this.norm(h, `${b}.layer.1.layer_norm.weight`), memory, this.attentionWeights(`${b}.layer.1.EncDecAttention`), this.shape, crossBias, rate, rng);
     h = tf.add(h, dropout(x, rate, rng));
@@ -384,9 +384,9 @@ export class T5 {
       let h = embed(this.p('shared.weight') as tf.Variable<tf.Rank.R2>, tokens, cache.batch, 1);
       const selfBias = positionBias(this.decoderTable(), 1, cache.position + 1, false, c.relativeAttentionMaxDistance, cache.position);
       for (let i = 0; i < c.numDecoderLayers; i++) {
-        const r = this.decoderBlock(i, h, cache.memory[i], selfBias, cache.crossBias, 0, undefined, old[i]);
+        const r = this.decoderBlock(i, h, cache.memory[i], selfBias, cache.crossBias, 0, undefined, old[i], true);
         h = r.h;
-        fresh.push({ k: tf.keep(r.cache.k), v: tf.keep(r.cache.v) });
+        fresh.push({ k: tf.keep(r.cache!.k), v: tf.keep(r.cache!.v) });
       }
       const hidden = tf.reshape(this.norm(h, 'decoder.final_layer_norm.weight'), [cache.batch, c.dModel]) as tf.Tensor2D;
       return { logits: this.logits(hidden) as tf.Tensor2D, hidden };

@@ -5,8 +5,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
-import { dropout } from './dropout';
-import { batchMatMul, linear, transposeLast2 } from './ops';
+import { dropout, dropoutMask } from './dropout';
+import { type AttentionDims, type WasmKernels, wasmKernels } from './kernels/wasm-kernels';
+import { batchMatMul, customOp, linear, transposeLast2 } from './ops';
 
 /** Projection weights in [in, out] layout (HF `q.weight` etc. transposed). */
 export interface AttentionWeights {
@@ -62,21 +63,57 @@ function attend(
 }
 
 /**
- * Self-attention over x [B, L, d]. With `cache` (incremental decoding) the new keys/values are appended to it and
- * the extended cache is returned; the caller owns (and disposes) the returned cache tensors.
+ * Self-attention over x [B, L, d]. `incremental` (decoding step by step): the new keys/values are appended to
+ * `cache` (if any) and the extended cache is returned; the caller owns (and disposes) the returned cache tensors.
+ * Otherwise, on the wasm backend, the attention core is one kernel forward and one backward (`kernels/attention.c`).
  */
 export function selfAttention(
   x: tf.Tensor3D, w: AttentionWeights, s: AttentionShape, bias: tf.Tensor | undefined,
-  dropoutRate = 0, rng?: Rng, cache?: KeyValue,
-): { out: tf.Tensor3D; cache: KeyValue } {
+  dropoutRate = 0, rng?: Rng, cache?: KeyValue, incremental = cache !== undefined,
+): { out: tf.Tensor3D; cache: KeyValue | undefined } {
   const [batch, len] = x.shape;
   const inner = s.numHeads * s.dKv;
-  const qkv = linear(tf.reshape(x, [batch * len, -1]), tf.concat([w.q, w.k, w.v], 1) as tf.Tensor2D);
+  const qkv = linear(tf.reshape(x, [batch * len, -1]), tf.concat([w.q, w.k, w.v], 1) as tf.Tensor2D) as tf.Tensor2D;
+  const kernels = incremental ? null : wasmKernels();
+  if (kernels) {
+    const dims = { batch, len, heads: s.numHeads, dk: s.dKv };
+    const mixed = fusedAttentionCore(kernels, qkv, bias, dims, dropoutRate, rng);
+    return { out: tf.reshape(linear(mixed, w.o), [batch, len, -1]) as tf.Tensor3D, cache: undefined };
+  }
   const [q, k, v] = tf.split(qkv, [inner, inner, inner], 1);
   let kv: KeyValue = { k: splitHeads(k, batch, len, s), v: splitHeads(v, batch, len, s) };
   if (cache) kv = { k: tf.concat([cache.k, kv.k], 1), v: tf.concat([cache.v, kv.v], 1) };
   const out = attend(splitHeads(q, batch, len, s), kv, bias, w, s, batch, len, dropoutRate, rng);
-  return { out, cache: kv };
+  return { out, cache: incremental ? kv : undefined };
+}
+
+/**
+ * softmax(q kᵀ + bias) v for the fused projection qkv [B·L, 3·H·dk], heads merged [B·L, H·dk]; the bias (any shape
+ * broadcastable to [B, H, L, L]) is broadcast to [1 or B, H, L, L] first, so its gradient flows back through tfjs.
+ */
+function fusedAttentionCore(
+  kernels: WasmKernels, qkv: tf.Tensor2D, bias: tf.Tensor | undefined, d: AttentionDims, dropoutRate: number, rng: Rng | undefined,
+): tf.Tensor2D {
+  const drop = rng !== undefined && dropoutRate > 0;
+  if (drop && dropoutRate >= 1) throw new Error('selfAttention: dropout rate must be < 1');
+  const b4 = bias ? tf.broadcastTo(bias.rank === 4 ? bias : tf.reshape(bias, [1, 1, ...bias.shape.slice(-2)]), [bias.rank === 4 && bias.shape[0] !== 1 ? d.batch : 1, d.heads, d.len, d.len]) : undefined;
+  const biasBatch = b4 ? b4.shape[0] : 0;
+  const op = customOp<tf.Tensor2D>((...args: unknown[]) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const [x, bb] = args as [tf.Tensor2D, tf.Tensor | undefined];
+    const mask = drop ? dropoutMask([d.batch, d.heads, d.len, d.len], dropoutRate, rng!) : undefined;
+    const { out, probs } = kernels.attentionForward(x, b4 ? (bb as tf.Tensor) : undefined, mask, d);
+    save(mask ? [x, probs, mask] : [x, probs]);
+    return {
+      value: out,
+      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+        const [xs, ps, ms] = saved as [tf.Tensor2D, tf.Tensor, tf.Tensor | undefined];
+        const g = kernels.attentionBackward(xs, ps, ms, dy, biasBatch, d);
+        return b4 ? [g.dqkv, g.dbias!] : [g.dqkv];
+      },
+    };
+  });
+  return b4 ? op(qkv, b4) : op(qkv);
 }
 
 /** Cross-attention of x [B, Lq, d] over encoder memory (keys/values from `projectKeyValue`). */

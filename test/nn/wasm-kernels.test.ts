@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend';
 import { wasmKernels } from '../../src/nn/kernels/wasm-kernels';
+import { selfAttention } from '../../src/nn/attention';
 import { dropout } from '../../src/nn/dropout';
 import { t5LayerNorm } from '../../src/nn/layer-norm';
 import { lmHeadCrossEntropy } from '../../src/nn/loss';
@@ -169,6 +170,36 @@ test('the dropout-mask kernel draws the same mask as the JS fallback for a seed'
   assert.ok(dropped > 0.15 && dropped < 0.45, `dropped ${dropped}`);
   assert.ok(g.every((v) => v === 0 || Math.abs(v - 1 / 0.7) < 1e-6));
   tf.dispose([x, got, want]);
+});
+
+test('the fused attention core gives the values and gradients (q, k, v, o, bias) of the unfused ops, with dropout', async () => {
+  await initBackend({ backend: 'wasm', quiet: true });
+  const rng = new Rng(17);
+  // B 3, L 7, 2 heads × 5: ragged for the 4 × 8 tile; bias [1, H, L, L] (position-like) + [B, 1, 1, L] (padding).
+  const B = 3, L = 7, H = 2, dk = 5, d = 12;
+  const x = tf.tensor3d(rand(B * L * d, rng), [B, L, d]);
+  const w = [0, 1, 2, 3].map(() => tf.tensor2d(rand(d * H * dk, rng).map((v) => 0.4 * v), [d, H * dk]));
+  const wo = tf.tensor2d(rand(H * dk * d, rng), [H * dk, d]);
+  const pos = tf.tensor4d(rand(H * L * L, rng), [1, H, L, L]);
+  const pad = tf.tensor4d(Float32Array.from({ length: B * L }, (_, i) => (i % L === L - 1 && i < L ? -1e9 : 0)), [B, 1, 1, L]);
+  const probe = tf.tensor3d(rand(B * L * d, rng), [B, L, d]);
+  for (const rate of [0, 0.25]) {
+    const f = (xx: tf.Tensor, q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, o: tf.Tensor, pb: tf.Tensor) => {
+      const out = selfAttention(xx as tf.Tensor3D, { q: q as tf.Tensor2D, k: k as tf.Tensor2D, v: v as tf.Tensor2D, o: o as tf.Tensor2D }, { numHeads: H, dKv: dk }, tf.add(pb, pad), rate, new Rng(99)).out;
+      return tf.sum(tf.mul(out, probe));
+    };
+    const inputs = [x, w[0], w[1], w[2], wo, pos];
+    const got = tf.valueAndGrads(f as (...a: tf.Tensor[]) => tf.Scalar)(inputs);
+    const want = withTfjsKernels(() => tf.valueAndGrads(f as (...a: tf.Tensor[]) => tf.Scalar)(inputs));
+    const lg = got.value.dataSync()[0], lw = want.value.dataSync()[0];
+    assert.ok(Math.abs(lg - lw) < 1e-4 * (1 + Math.abs(lw)), `rate ${rate}: value ${lg} vs ${lw}`);
+    got.grads.forEach((g, i) => {
+      const rel = maxDiff(g, want.grads[i]) / maxAbs(want.grads[i]);
+      assert.ok(rel < 1e-4, `rate ${rate}: gradient ${i}: relative error ${rel}`);
+    });
+    tf.dispose([got.value, ...got.grads, want.value, ...want.grads]);
+  }
+  tf.dispose([x, ...w, wo, pos, pad, probe]);
 });
 
 test('the committed kernels are what scripts/build-kernels.sh builds from the C sources (where clang is installed)', (t) => {

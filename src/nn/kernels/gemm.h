@@ -1,3 +1,4 @@
+#pragma once
 /*
  * The matrix-product core shared by the wasm kernels (bmm.c, lmhead.c): C = A · B with a 4 × 8 tile of C held in
  * SIMD registers (wasm simd128) while it walks K. A is read through strides, so the same code serves A and Aᵀ
@@ -50,64 +51,71 @@ static inline void tile4x8(const float* a, int ars, int aks, const float* p, flo
   wasm_v128_store(c + 3 * N, c30); wasm_v128_store(c + 3 * N + 4, c31);
 }
 
-/* One row of C, columns [j0, N), over kc steps of K, B read in place. */
-static void rowTail(const float* a, int aks, const float* b, float* c, int kc, int N, int j0, int accum) {
+/* One row of C, columns [j0, N), over kc steps of K, B (leading dimension ldb) read in place. */
+static void rowTail(const float* a, int aks, const float* b, int ldb, float* c, int kc, int N, int j0, int accum) {
   int j = j0;
   for (; j + 4 <= N; j += 4) {
     v128_t acc = accum ? wasm_v128_load(c + j) : wasm_f32x4_splat(0);
-    for (int k = 0; k < kc; k++) acc = MAC(acc, wasm_f32x4_splat(a[k * aks]), wasm_v128_load(b + k * N + j));
+    for (int k = 0; k < kc; k++) acc = MAC(acc, wasm_f32x4_splat(a[k * aks]), wasm_v128_load(b + k * ldb + j));
     wasm_v128_store(c + j, acc);
   }
   for (; j < N; j++) {
     float s = accum ? c[j] : 0;
-    for (int k = 0; k < kc; k++) s += a[k * aks] * b[k * N + j];
+    for (int k = 0; k < kc; k++) s += a[k * aks] * b[k * ldb + j];
     c[j] = s;
   }
 }
 
-/* Pack B[k0 : k0+kc, j0 : j0+nc] (B row-major, N columns) panel by panel: dst[(jj/8)·kc·8 + k·8 + q]. */
-static void packBlock(const float* b, int N, int k0, int kc, int j0, int nc, float* dst) {
-  const float* bk = b + (long)k0 * N + j0;
+/* Pack B[k0 : k0+kc, j0 : j0+nc] (B row-major, leading dimension ldb) panel by panel: dst[(jj/8)·kc·8 + k·8 + q]. */
+static void packBlock(const float* b, int ldb, int k0, int kc, int j0, int nc, float* dst) {
+  const float* bk = b + (long)k0 * ldb + j0;
   for (int jj = 0; jj < nc; jj += 8) {
     float* pj = dst + jj * kc;
     for (int k = 0; k < kc; k++) {
-      wasm_v128_store(pj + k * 8, wasm_v128_load(bk + (long)k * N + jj));
-      wasm_v128_store(pj + k * 8 + 4, wasm_v128_load(bk + (long)k * N + jj + 4));
+      wasm_v128_store(pj + k * 8, wasm_v128_load(bk + (long)k * ldb + jj));
+      wasm_v128_store(pj + k * 8 + 4, wasm_v128_load(bk + (long)k * ldb + jj + 4));
     }
   }
 }
 
-/* C[0:m4, j0 : j0+nc] (+)= A[0:m4, k0 : k0+kc] · (packed block): every 4-row strip of A walks all the panels. */
-static void computeBlock(const float* a, int ars, int aks, const float* packed, float* c, int m4, int k0, int kc, int j0, int nc, int N, int acc) {
+/* C[0:m4, j0 : j0+nc] (+)= A[0:m4, k0 : k0+kc] · (packed block), C leading dimension ldc: every 4-row strip of A
+   walks all the panels. */
+static void computeBlock(const float* a, int ars, int aks, const float* packed, float* c, int ldc, int m4, int k0, int kc, int j0, int nc, int acc) {
   const float* ak = a + (long)k0 * aks;
   for (int i = 0; i < m4; i += ROWS)
-    for (int jj = 0; jj < nc; jj += 8) tile4x8(ak + (long)i * ars, ars, aks, packed + jj * kc, c + (long)i * N + j0 + jj, kc, N, acc);
+    for (int jj = 0; jj < nc; jj += 8) tile4x8(ak + (long)i * ars, ars, aks, packed + jj * kc, c + (long)i * ldc + j0 + jj, kc, ldc, acc);
 }
 
 /* The columns past the last multiple of 8 and the rows past the last multiple of 4, B read in place. */
-static void tails(const float* a, int ars, int aks, const float* b, float* c, int M, int K, int N, int accumulate) {
+static void tails(const float* a, int ars, int aks, const float* b, int ldb, float* c, int ldc, int M, int K, int N, int accumulate) {
   const int n8 = N - N % 8, m4 = M - M % ROWS;
   if (n8 < N)
-    for (int i = 0; i < m4; i++) rowTail(a + (long)i * ars, aks, b, c + (long)i * N, K, N, n8, accumulate);
-  for (int i = m4; i < M; i++) rowTail(a + (long)i * ars, aks, b, c + (long)i * N, K, N, 0, accumulate);
+    for (int i = 0; i < m4; i++) rowTail(a + (long)i * ars, aks, b, ldb, c + (long)i * ldc, K, N, n8, accumulate);
+  for (int i = m4; i < M; i++) rowTail(a + (long)i * ars, aks, b, ldb, c + (long)i * ldc, K, N, 0, accumulate);
 }
 
 /*
- * C [M, N] (+)= A · B, A element (r, k) at a[r·ars + k·aks], B [K, N]; panel: KC × NC floats of scratch.
- * Blocked as in GotoBLAS: a KC × NC block of B is packed panel by panel (8 columns each, 256 KB, stays in L2) and
- * every 4-row strip of A (4 × KC, in L1) walks all its panels, so A is read once per column block, not per panel.
+ * C [M, N] (+)= A · B with leading dimensions: A element (r, k) at a[r·ars + k·aks], B [K, N] rows ldb apart, C rows
+ * ldc apart; panel: KC × NC floats of scratch. Blocked as in GotoBLAS: a KC × NC block of B is packed panel by panel
+ * (8 columns each, 256 KB, stays in L2) and every 4-row strip of A (4 × KC, in L1) walks all its panels, so A is
+ * read once per column block, not per panel.
  */
-static void gemm(const float* a, int ars, int aks, const float* b, float* c, int M, int K, int N, int accumulate, float* panel) {
+static void gemmLd(const float* a, int ars, int aks, const float* b, int ldb, float* c, int ldc, int M, int K, int N, int accumulate, float* panel) {
   const int n8 = N - N % 8, m4 = M - M % ROWS;
   for (int j0 = 0; j0 < n8; j0 += NC) {
     const int nc = n8 - j0 < NC ? n8 - j0 : NC;
     for (int k0 = 0; k0 < K; k0 += KC) {
       const int kc = K - k0 < KC ? K - k0 : KC;
-      packBlock(b, N, k0, kc, j0, nc, panel);
-      computeBlock(a, ars, aks, panel, c, m4, k0, kc, j0, nc, N, accumulate || k0 > 0);
+      packBlock(b, ldb, k0, kc, j0, nc, panel);
+      computeBlock(a, ars, aks, panel, c, ldc, m4, k0, kc, j0, nc, accumulate || k0 > 0);
     }
   }
-  tails(a, ars, aks, b, c, M, K, N, accumulate);
+  tails(a, ars, aks, b, ldb, c, ldc, M, K, N, accumulate);
+}
+
+/* gemmLd for contiguous B [K, N] and C [M, N]. */
+static void gemm(const float* a, int ars, int aks, const float* b, float* c, int M, int K, int N, int accumulate, float* panel) {
+  gemmLd(a, ars, aks, b, N, c, N, M, K, N, accumulate, panel);
 }
 
 /* All of B [K, N] packed once, block after block in gemm's order (K × (N − N mod 8) floats at dst). */
@@ -125,7 +133,7 @@ static void gemmPacked(const float* a, int ars, int aks, const float* packed, co
   for (int j0 = 0; j0 < n8; j0 += NC) {
     const int nc = n8 - j0 < NC ? n8 - j0 : NC;
     for (int k0 = 0; k0 < K; k0 += KC)
-      computeBlock(a, ars, aks, packed + (long)j0 * K + (long)k0 * nc, c, m4, k0, K - k0 < KC ? K - k0 : KC, j0, nc, N, accumulate || k0 > 0);
+      computeBlock(a, ars, aks, packed + (long)j0 * K + (long)k0 * nc, c, N, m4, k0, K - k0 < KC ? K - k0 : KC, j0, nc, accumulate || k0 > 0);
   }
-  tails(a, ars, aks, b, c, M, K, N, accumulate);
+  tails(a, ars, aks, b, N, c, N, M, K, N, accumulate);
 }

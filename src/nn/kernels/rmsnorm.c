@@ -4,11 +4,7 @@
  * each with its own copies). For a row x, weight w:  r = 1 / √(mean(x²) + ε),  y = x · r · w
  *   backward, g = dy · w:  dx = r·g − (r³/d) · x · Σ_j g_j x_j,   dw = Σ_rows dy · x · r
  */
-#include <wasm_simd128.h>
-
-static inline float hsum(v128_t v) {
-  return (wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1)) + (wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3));
-}
+#include "vecmath.h"
 
 /* y [rows, d] and r [rows] (kept for the backward pass). */
 __attribute__((export_name("rmsnorm_fwd")))

@@ -1,5 +1,5 @@
 /**
- * The project's WebAssembly kernels (`gemm.h`, `bmm.c`, `lmhead.c`, `adamw.c`, `rmsnorm.c`, `dropout.c` → committed
+ * The project's WebAssembly kernels (`gemm.h`, `bmm.c`, `lmhead.c`, `adamw.c`, `rmsnorm.c`, `dropout.c`, `attention.c` → committed
  * `kernels.wasm` and `kernels-fma.wasm`), run **inside tfjs-backend-wasm's own memory**: the module imports that memory, reads its
  * operands where the tensors already live and writes into outputs allocated by the backend, so a product costs no
  * copies. Loaded once per thread (each worker thread has its own backend and memory).
@@ -42,6 +42,19 @@ interface Exports {
   rmsnorm_fwd(x: number, w: number, y: number, r: number, rows: number, d: number, eps: number): void;
   rmsnorm_bwd(x: number, w: number, r: number, dy: number, dx: number, dw: number, rows: number, d: number): void;
   dropout_mask(mask: number, n: number, seed: number, threshold: number, keep: number): void;
+  attn_fwd(q: number, ldq: number, k: number, ldk: number, v: number, ldv: number, bias: number, biasBatch: number,
+    mask: number, out: number, probs: number, b: number, h: number, lq: number, lk: number, dk: number, scratch: number): void;
+  attn_bwd(q: number, ldq: number, k: number, ldk: number, v: number, ldv: number, probs: number, mask: number, dout: number,
+    dq: number, dk: number, dv: number, dbias: number, biasBatch: number, b: number, h: number, lq: number, lk: number,
+    dkv: number, scratch: number): void;
+}
+
+/** Self-attention over a fused QKV projection [B·L, 3·H·dk] (attention.c). */
+export interface AttentionDims {
+  batch: number;
+  len: number;
+  heads: number;
+  dk: number;
 }
 
 /** Scalars of one AdamW update (src/train/adamw.ts). */
@@ -187,6 +200,35 @@ export class WasmKernels {
     const out = this.output(shape);
     this.ex.dropout_mask(out.ptr, shape.reduce((a, b) => a * b, 1), seed, threshold, keep);
     return this.tensor(out.info);
+  }
+
+  /**
+   * Forward attention core of attention.c over qkv [B·L, 3·H·dk]; bias [1 or B, H, L, L] and the dropout mask
+   * [B, H, L, L] optional. Returns the heads-merged output [B·L, H·dk] and the softmax probabilities [B, H, L, L].
+   */
+  attentionForward(qkv: tf.Tensor2D, bias: tf.Tensor | undefined, mask: tf.Tensor | undefined, a: AttentionDims): { out: tf.Tensor2D; probs: tf.Tensor } {
+    const { batch: B, len: L, heads: H, dk } = a;
+    const inner = H * dk;
+    if (qkv.shape[0] !== B * L || qkv.shape[1] !== 3 * inner) throw new Error(`wasm attention: qkv [${qkv.shape}] for B ${B}, L ${L}, ${H} × ${dk}`);
+    const out = this.output([B * L, inner]), probs = this.output([B, H, L, L]);
+    const scratch = this.scratch(4 * (dk * L + 2 * L * L) + PANEL_BYTES);
+    const q = this.offset(qkv), ld = 3 * inner;
+    this.ex.attn_fwd(q, ld, q + 4 * inner, ld, q + 8 * inner, ld, bias ? this.offset(bias) : 0, bias ? bias.shape[0] : 0,
+      mask ? this.offset(mask) : 0, out.ptr, probs.ptr, B, H, L, L, dk, scratch);
+    return { out: this.tensor(out.info), probs: this.tensor(probs.info) };
+  }
+
+  /** Its backward pass: the gradient of qkv (same layout) and, with `biasBatch` > 0, of the bias [biasBatch, H, L, L]. */
+  attentionBackward(qkv: tf.Tensor2D, probs: tf.Tensor, mask: tf.Tensor | undefined, dout: tf.Tensor, biasBatch: number, a: AttentionDims): { dqkv: tf.Tensor2D; dbias?: tf.Tensor } {
+    const { batch: B, len: L, heads: H, dk } = a;
+    const inner = H * dk;
+    const dqkv = this.output([B * L, 3 * inner]);
+    const dbias = biasBatch > 0 ? this.output([biasBatch, H, L, L]) : undefined;
+    const scratch = this.scratch(4 * (dk * L + 2 * L * L) + PANEL_BYTES);
+    const q = this.offset(qkv), g = dqkv.ptr, ld = 3 * inner;
+    this.ex.attn_bwd(q, ld, q + 4 * inner, ld, q + 8 * inner, ld, this.offset(probs), mask ? this.offset(mask) : 0, this.offset(dout),
+      g, g + 4 * inner, g + 8 * inner, dbias?.ptr ?? 0, biasBatch, B, H, L, L, dk, scratch);
+    return { dqkv: this.tensor(dqkv.info), ...(dbias ? { dbias: this.tensor(dbias.info) } : {}) };
   }
 }
 
