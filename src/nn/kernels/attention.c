@@ -13,23 +13,9 @@
 
 /* Row-wise softmax of S [rows, n] in place (exp of x − max; exp4 saturates below −87, e.g. masked entries). */
 static void softmaxRows(float* s, int rows, int n) {
-  const int n4 = n - n % 4;
   for (int i = 0; i < rows; i++) {
     float* r = s + (long)i * n;
-    v128_t mv = wasm_f32x4_splat(-3.4e38f);
-    for (int j = 0; j < n4; j += 4) mv = wasm_f32x4_max(mv, wasm_v128_load(r + j));
-    float m = n4 ? hmax(mv) : -3.4e38f;
-    for (int j = n4; j < n; j++) if (r[j] > m) m = r[j];
-    const v128_t mm = wasm_f32x4_splat(m);
-    v128_t sv = wasm_f32x4_splat(0);
-    for (int j = 0; j < n4; j += 4) {
-      const v128_t e = exp4(wasm_f32x4_sub(wasm_v128_load(r + j), mm));
-      wasm_v128_store(r + j, e);
-      sv = wasm_f32x4_add(sv, e);
-    }
-    float sum = hsum(sv);
-    for (int j = n4; j < n; j++) { r[j] = exp1(r[j] - m); sum += r[j]; }
-    const float inv = 1.0f / sum;
+    const float inv = 1.0f / expShiftSum(r, n, rowMax(r, n));
     for (int j = 0; j < n; j++) r[j] *= inv;
   }
 }

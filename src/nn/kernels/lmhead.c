@@ -14,22 +14,11 @@
 
 /* One row of logits: writes exp(l − max) in place (then the probabilities when normalise), returns the sum. */
 static float softmaxRow(float* l, int V, int t, float* shifted, int normalise) {
-  const int v4 = V - V % 4;
-  v128_t mv = wasm_f32x4_splat(-3.4e38f);
-  for (int v = 0; v < v4; v += 4) mv = wasm_f32x4_max(mv, wasm_v128_load(l + v));
-  float m = hmax(mv);
-  for (int v = v4; v < V; v++) if (l[v] > m) m = l[v];
+  const float m = rowMax(l, V);
   *shifted = l[t] - m;
-  const v128_t mm = wasm_f32x4_splat(m);
-  v128_t sv = wasm_f32x4_splat(0);
-  for (int v = 0; v < v4; v += 4) {
-    const v128_t e = exp4(wasm_f32x4_sub(wasm_v128_load(l + v), mm));
-    wasm_v128_store(l + v, e);
-    sv = wasm_f32x4_add(sv, e);
-  }
-  float s = hsum(sv);
-  for (int v = v4; v < V; v++) { l[v] = exp1(l[v] - m); s += l[v]; }
+  const float s = expShiftSum(l, V, m);
   if (normalise) {
+    const int v4 = V - V % 4;
     const float inv = 1.0f / s;
     const v128_t iv = wasm_f32x4_splat(inv);
     for (int v = 0; v < v4; v += 4) wasm_v128_store(l + v, wasm_f32x4_mul(wasm_v128_load(l + v), iv));

@@ -1,5 +1,5 @@
 #pragma once
-/* Vector helpers shared by the kernels: exp for non-positive inputs, horizontal max and sum of an f32x4. */
+/* Vector helpers shared by the kernels: exp for non-positive inputs, horizontal max and sum, row max and exp-sum. */
 #include <wasm_simd128.h>
 
 /* exp(x) for x ≤ 0 (logits minus their row max): 2^n · poly(r), x = n·ln2 + r, |r| ≤ ln2/2 (rel. error ~1e-7). */
@@ -30,3 +30,28 @@ static inline float hsum(v128_t v) {
   return (wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1)) + (wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3));
 }
 
+
+/* Maximum of r[0 : n] (n ≥ 1). */
+static inline float rowMax(const float* r, int n) {
+  const int n4 = n - n % 4;
+  v128_t mv = wasm_f32x4_splat(-3.4e38f);
+  for (int j = 0; j < n4; j += 4) mv = wasm_f32x4_max(mv, wasm_v128_load(r + j));
+  float m = n4 ? hmax(mv) : -3.4e38f;
+  for (int j = n4; j < n; j++) if (r[j] > m) m = r[j];
+  return m;
+}
+
+/* r[j] ← exp(r[j] − m) in place (m the row max); returns their sum. */
+static inline float expShiftSum(float* r, int n, float m) {
+  const int n4 = n - n % 4;
+  const v128_t mm = wasm_f32x4_splat(m);
+  v128_t sv = wasm_f32x4_splat(0);
+  for (int j = 0; j < n4; j += 4) {
+    const v128_t e = exp4(wasm_f32x4_sub(wasm_v128_load(r + j), mm));
+    wasm_v128_store(r + j, e);
+    sv = wasm_f32x4_add(sv, e);
+  }
+  float s = hsum(sv);
+  for (int j = n4; j < n; j++) { r[j] = exp1(r[j] - m); s += r[j]; }
+  return s;
+}
