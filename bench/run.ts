@@ -1,7 +1,7 @@
 /**
  * `make bench`: run the benchmarks one after another (each in its own process, so timings do not share a heap),
  * then print one Markdown table of the headline figures and write bench/results/summary.{json,md}.
- *   npx tsx bench/run.ts [--only kmeans,beam-search,train-throughput,parallel,parallel-inference,scaling] [--quick]
+ *   npx tsx bench/run.ts [--only kmeans,beam-search,kernels,train-throughput,parallel,parallel-inference,scaling] [--quick]
  * Each bench writes its own detailed JSON under bench/results/, and runs under the bench/rss.ts preload, which
  * writes its peak RSS and live tensors at exit to bench/results/<name>.rss.json (one summary row per bench).
  * Timings on a shared 2-core machine are noisy: compare figures from the same run (ours vs the peer in the same
@@ -35,6 +35,14 @@ const BENCHES: Bench[] = [
       peer: j.meta.peer?.msPerQuery ? `GENRE-style PyTorch ${fmt(j.meta.peer.msPerQuery[r.batch])} (top-1 agree ${j.meta.peer.agreement[r.batch]})` : '–',
       ratio: j.meta.peer?.msPerQuery ? `${fmt(r.msPerQuery / j.meta.peer.msPerQuery[r.batch])}× the reference's time` : '–',
       target: '≤ 20 ms',
+    })),
+  },
+  {
+    name: 'kernels',
+    args: (quick) => (quick ? ['--reps', '2'] : []),
+    rows: (j) => (j.rows ?? []).filter((r: any) => r.what !== 'x·W').map((r: any) => ({
+      bench: 'kernels', metric: `ms, ${r.what} ${r.shape}`, ours: fmt(r.kernels_ms), peer: `tfjs' own ${fmt(r.tfjs_ms)}`,
+      ratio: `${fmt(r.tfjs_ms / r.kernels_ms)}× faster`, target: '–',
     })),
   },
   {

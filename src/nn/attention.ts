@@ -96,7 +96,11 @@ function fusedAttentionCore(
 ): tf.Tensor2D {
   const drop = rng !== undefined && dropoutRate > 0;
   if (drop && dropoutRate >= 1) throw new Error('selfAttention: dropout rate must be < 1');
-  const b4 = bias ? tf.broadcastTo(bias.rank === 4 ? bias : tf.reshape(bias, [1, 1, ...bias.shape.slice(-2)]), [bias.rank === 4 && bias.shape[0] !== 1 ? d.batch : 1, d.heads, d.len, d.len]) : undefined;
+  let b4: tf.Tensor | undefined;
+  if (bias) {
+    const r4 = bias.rank === 4 ? bias : tf.reshape(bias, [1, 1, ...bias.shape.slice(-2)]);
+    b4 = tf.broadcastTo(r4, [r4.shape[0], d.heads, d.len, d.len]); // batch stays 1 or B
+  }
   const biasBatch = b4 ? b4.shape[0] : 0;
   const op = customOp<tf.Tensor2D>((...args: unknown[]) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;
