@@ -4,10 +4,11 @@
  * gradients averaged through SharedArrayBuffers), on the identical model and batch; optionally the PyTorch-CPU
  * peer with 1 and 2 threads (bench/peer/torch_t5.py).
  *
- *   npx tsx bench/parallel.ts [--steps 8] [--warmup 2] [--batch 32] [--src-len 64] [--tgt-len 64] [--vocab 8000]
+ *   npx tsx bench/parallel.ts [--steps 8] [--warmup 2] [--block 5] [--rewarm 1] [--batch 32] [--src-len 64] [--tgt-len 64] [--vocab 8000]
  *                             [--workers 1,2] [--torch-threads 1,2] [--no-peer]
  *
- * The setups are timed in turns (one step each, repeated) so that load from other processes hits them alike. Step
+ * The setups are timed in turns (`--block` consecutive timed steps each, after `--rewarm` untimed ones; `--block 1
+ * --rewarm 0` alternates single steps) so that load from other processes hits them alike. Step
  * times: best of `--steps` (contention only adds time); medians and CPU time per step (all threads) are kept.
  * Writes bench/results/parallel.json (with the load average before and after).
  */
@@ -63,20 +64,29 @@ async function setup(cfg: ModelConfig, data: Seq2SeqBatch, replicas: number): Pr
   };
 }
 
-/** Warm up every setup, then time them in turns (step i of each, then step i + 1 …) so load changes hit all alike. */
-async function measure(cfg: ModelConfig, data: Seq2SeqBatch, counts: number[], warmup: number, steps: number): Promise<Row[]> {
+/**
+ * Warm up every setup, then time them in turns of `block` consecutive steps each (after `rewarm` untimed steps), so
+ * load changes hit all setups alike while every timed step follows a step of the same setup, as in training and as
+ * the PyTorch peer runs. (Turns of single steps left each worker idle for a whole step of the other setups; its first
+ * step after such a pause ran 10–20% slower — cold caches on a just-woken core —, a cost training never pays:
+ * docs/parallel-scaling.md.)
+ */
+async function measure(cfg: ModelConfig, data: Seq2SeqBatch, counts: number[], warmup: number, steps: number, block: number, rewarm: number): Promise<Row[]> {
   const setups: Setup[] = [];
   try {
     for (const n of counts) setups.push(await setup(cfg, data, n));
     for (const s of setups) for (let i = 0; i < warmup; i++) await s.step();
-    for (let i = 0; i < steps; i++) {
+    for (let done = 0; done < steps; done += block) {
       for (const s of setups) {
-        const c0 = process.cpuUsage();
-        const info = await s.step();
-        s.times.push(info.ms);
-        if (info.phases) s.phases.push(info.phases);
-        const c = process.cpuUsage(c0);
-        s.cpuMs += (c.user + c.system) / 1000;
+        for (let i = 0; i < rewarm; i++) await s.step();
+        for (let i = done; i < Math.min(steps, done + block); i++) {
+          const c0 = process.cpuUsage();
+          const info = await s.step();
+          s.times.push(info.ms);
+          if (info.phases) s.phases.push(info.phases);
+          const c = process.cpuUsage(c0);
+          s.cpuMs += (c.user + c.system) / 1000;
+        }
       }
     }
     const tokens = (data.inputIds as number[][]).length * ((data.inputIds as number[][])[0].length + (data.labels as number[][])[0].length);
@@ -97,6 +107,8 @@ async function main(): Promise<void> {
   const backend = await initBackend();
   const steps = Number(arg('steps', '8'));
   const warmup = Number(arg('warmup', '2'));
+  const block = Number(arg('block', '5'));
+  const rewarm = Number(arg('rewarm', '1'));
   const shape = t5StepShape();
   const { batch, src, tgt, vocab, cfg, data, tokens } = shape;
   const counts = arg('workers', '1,2').split(',').map(Number);
@@ -104,7 +116,7 @@ async function main(): Promise<void> {
   const loadBefore = os.loadavg();
   console.log(`backend: ${describeBackend(backend)}; ${os.cpus().length} cores; load ${loadBefore.map((x) => x.toFixed(2)).join(' ')}`);
 
-  const rows = await measure(cfg, data, counts, warmup, steps);
+  const rows = await measure(cfg, data, counts, warmup, steps, block, rewarm);
   for (const r of rows) {
     console.log(`tfjs ${backend.name}, ${r.replicas} replica(s): ${r.ms_per_step.toFixed(0)} ms/step (median ${r.ms_median.toFixed(0)}), ${r.tokens_per_s.toFixed(0)} tokens/s, ${r.cpu_ms_per_step.toFixed(0)} CPU-ms/step` + (r.start_ms !== undefined ? `; workers started in ${r.start_ms.toFixed(0)} ms` : '') +
       (r.phases_median_ms ? `\n  phases (median ms): ${Object.entries(r.phases_median_ms).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}` : ''));
@@ -122,7 +134,7 @@ async function main(): Promise<void> {
   const loadAfter = os.loadavg();
   const out = {
     date: new Date().toISOString(), host: { cpus: os.cpus().length, model: os.cpus()[0]?.model, load_before: loadBefore, load_after: loadAfter },
-    backend: describeBackend(backend), shapes: { batch, src_len: src, tgt_len: tgt, vocab }, model: cfg, tokens_per_step: tokens,
+    backend: describeBackend(backend), timing: { steps, warmup, block, rewarm }, shapes: { batch, src_len: src, tgt_len: tgt, vocab }, model: cfg, tokens_per_step: tokens,
     tfjs: rows, pytorch: peers, ratios,
   };
   const file = path.join(__dirname, 'results', 'parallel.json');

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as path from 'node:path';
 import { LmiError } from './errors';
-import { shareIdentityOnWasm } from './nn/kernels/share-identity';
+import { copyFreeKernelsOnWasm } from './nn/kernels/copy-free';
 import { wasmKernels } from './nn/kernels/wasm-kernels';
 
 /** `tensorflow` = tfjs-node(-gpu), whichever is installed, GPU build first. */
@@ -62,7 +62,7 @@ async function activate(choice: BackendChoice): Promise<BackendInfo | string> {
     const ok = await tf.setBackend(tfName);
     if (!ok) return `tf.setBackend('${tfName}') returned false`;
     await tf.ready();
-    if (tfName === 'wasm') shareIdentityOnWasm();
+    if (tfName === 'wasm') copyFreeKernelsOnWasm();
     const pkg =
       choice === 'cpu' ? '@tensorflow/tfjs-backend-cpu' : choice === 'wasm' ? '@tensorflow/tfjs-backend-wasm'
       : choice === 'tensorflow-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node(-gpu)';

@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { LmiError } from '../errors';
+import { heapView, tensorFromFill } from './kernels/wasm-kernels';
 import { customOp } from './ops';
 
 /** `table[ids[i], :]` for every i: [V, d] → [ids.length, d]. Ids must lie in [0, V). */
@@ -19,24 +20,24 @@ export function gatherRows(table: tf.Tensor2D, ids: ArrayLike<number>): tf.Tenso
     const r = idx[i];
     if (!(r >= 0 && r < rows)) throw new LmiError(`gatherRows: id ${r} at position ${i} is outside [0, ${rows})`);
   }
-  const op = customOp<tf.Tensor2D>((t: tf.Tensor2D) => {
-    const src = t.dataSync() as Float32Array;
-    const out = new Float32Array(n * d);
-    for (let i = 0; i < n; i++) out.set(src.subarray(idx[i] * d, idx[i] * d + d), i * d);
-    return {
-      value: tf.tensor2d(out, [n, d]),
-      gradFunc: (dy: tf.Tensor2D) => {
-        const g = dy.dataSync() as Float32Array;
-        const acc = new Float32Array(rows * d);
+  // On wasm both directions read and write the backend's memory in place (`dataSync` would copy the whole table
+  // out, and a fresh gradient table would be copied in: megabytes of garbage per step for V8 to collect).
+  const op = customOp<tf.Tensor2D>((t: tf.Tensor2D) => ({
+    value: tensorFromFill([n, d], (out) => {
+      const src = heapView(t) ?? (t.dataSync() as Float32Array);
+      for (let i = 0; i < n; i++) out.set(src.subarray(idx[i] * d, idx[i] * d + d), i * d);
+    }) as tf.Tensor2D,
+    gradFunc: (dy: tf.Tensor2D) =>
+      tensorFromFill([rows, d], (acc) => {
+        acc.fill(0);
+        const g = heapView(dy) ?? (dy.dataSync() as Float32Array);
         for (let i = 0; i < n; i++) {
           const o = idx[i] * d;
           const s = i * d;
           for (let j = 0; j < d; j++) acc[o + j] += g[s + j];
         }
-        return tf.tensor2d(acc, [rows, d]);
-      },
-    };
-  });
+      }) as tf.Tensor2D,
+  }));
   return op(table);
 }
 

@@ -265,7 +265,7 @@ function load(be: WasmBackendLike): WasmKernels | null {
 }
 
 /** The wasm backend's heap view of a float32 tensor's data, or null on other backends. Valid until the next allocation. */
-function heapView(t: tf.Tensor): Float32Array | null {
+export function heapView(t: tf.Tensor): Float32Array | null {
   if (tf.getBackend() !== 'wasm' || t.dtype !== 'float32') return null;
   const be = tf.backend() as unknown as WasmBackendLike;
   const d = be.dataIdMap.get(t.dataId);

@@ -1,0 +1,128 @@
+/** The wasm backend's copy-free Identity / Slice / SplitV (src/nn/kernels/copy-free.ts) and the embedding's heap path. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../src/backend';
+import { gatherRows } from '../../src/nn/embedding';
+import { Rng } from '../../src/rng';
+
+/** Reference slice of a row-major array (any rank) computed index by index. */
+function refSlice(vals: ArrayLike<number>, shape: number[], begin: number[], size: number[]): number[] {
+  const strides = shape.map((_, a) => shape.slice(a + 1).reduce((x, y) => x * y, 1));
+  const out: number[] = [];
+  const n = size.reduce((x, y) => x * y, 1);
+  for (let f = 0; f < n; f++) {
+    let rem = f;
+    let src = 0;
+    for (let a = shape.length - 1; a >= 0; a--) {
+      src += (begin[a] + (rem % size[a])) * strides[a];
+      rem = Math.floor(rem / size[a]);
+    }
+    out.push(vals[src]);
+  }
+  return out;
+}
+
+/** Count the backend's readSync calls (copies of a tensor out of the wasm heap) while `f` runs. */
+function readsDuring(f: () => void): number {
+  const be = tf.backend() as unknown as { readSync: (...a: unknown[]) => unknown };
+  const orig = be.readSync;
+  let n = 0;
+  be.readSync = (...a: unknown[]) => {
+    n++;
+    return orig.apply(be, a);
+  };
+  try {
+    f();
+  } finally {
+    be.readSync = orig;
+  }
+  return n;
+}
+
+test('wasm Slice / SplitV: any rank, contiguous or strided, float32 / int32 / bool, equal an index-by-index slice, without copying the input out of the heap', async (t) => {
+  await initBackend({ quiet: true });
+  if (tf.getBackend() !== 'wasm') return t.skip('wasm backend only');
+  const rng = new Rng(7);
+  for (let trial = 0; trial < 60; trial++) {
+    const rank = 1 + (trial % 5);
+    const shape = Array.from({ length: rank }, () => 1 + rng.int(5));
+    const begin = shape.map((s) => rng.int(s));
+    const size = shape.map((s, a) => (rng.next() < 0.2 ? -1 : 1 + rng.int(s - begin[a])));
+    const full = size.map((s, a) => (s === -1 ? shape[a] - begin[a] : s));
+    const dtype = (['float32', 'int32', 'bool'] as const)[trial % 3];
+    const n = shape.reduce((x, y) => x * y, 1);
+    const vals = Array.from({ length: n }, () => (dtype === 'bool' ? rng.int(2) : dtype === 'int32' ? rng.int(1000) - 500 : rng.normal()));
+    const x = tf.tensor(dtype === 'float32' ? Float32Array.from(vals) : dtype === 'int32' ? Int32Array.from(vals) : Uint8Array.from(vals), shape, dtype);
+    let y: tf.Tensor | undefined;
+    const reads = readsDuring(() => {
+      y = tf.slice(x, begin, size);
+    });
+    assert.equal(reads, 0, 'Slice read its input out of the heap');
+    assert.deepEqual(y!.shape, full);
+    const want = refSlice(dtype === 'float32' ? Float32Array.from(vals) : vals, shape, begin, full);
+    assert.deepEqual(Array.from(y!.dataSync()), want, `slice ${dtype} [${shape}] begin [${begin}] size [${size}]`);
+    // SplitV along a random axis into 1–3 parts.
+    const axis = rng.int(rank);
+    const parts: number[] = [];
+    for (let left = shape[axis]; left > 0;) {
+      const p = parts.length === 2 ? left : 1 + rng.int(left);
+      parts.push(p);
+      left -= p;
+    }
+    let outs: tf.Tensor[] = [];
+    assert.equal(readsDuring(() => {
+      outs = tf.split(x, parts, axis);
+    }), 0, 'SplitV read its input out of the heap');
+    let at = 0;
+    outs.forEach((o, i) => {
+      const b = shape.map((_, a) => (a === axis ? at : 0));
+      const s = shape.map((d, a) => (a === axis ? parts[i] : d));
+      assert.deepEqual(Array.from(o.dataSync()), refSlice(dtype === 'float32' ? Float32Array.from(vals) : vals, shape, b, s), `split part ${i}`);
+      at += parts[i];
+    });
+    tf.dispose([x, y!, ...outs]);
+  }
+});
+
+test('wasm Identity shares the data (a gradient saving a tensor copies nothing) and slices of a gradient are right', async (t) => {
+  await initBackend({ quiet: true });
+  if (tf.getBackend() !== 'wasm') return t.skip('wasm backend only');
+  const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+  const c = tf.clone(x);
+  assert.equal(c.dataId, x.dataId, 'clone copied the data');
+  x.dispose();
+  assert.deepEqual(Array.from(c.dataSync()), [1, 2, 3, 4, 5, 6], 'the shared data outlives the first tensor');
+  // Gradient through split: the pieces' gradients land in the right columns.
+  const g = tf.grad((v: tf.Tensor) => {
+    const [a, b] = tf.split(v, [1, 2], 1);
+    return tf.add(tf.sum(tf.mul(a, 2)), tf.sum(tf.mul(b, 3)));
+  })(c);
+  assert.deepEqual(Array.from(g.dataSync()), [2, 3, 3, 2, 3, 3]);
+  tf.dispose([c, g]);
+});
+
+test('gatherRows on wasm: forward and gradient run in the heap (no copy of the table out of it)', async (t) => {
+  await initBackend({ quiet: true });
+  if (tf.getBackend() !== 'wasm') return t.skip('wasm backend only');
+  const table = tf.variable(tf.randomNormal([50, 8], 0, 1, 'float32', 3));
+  const ids = [3, 7, 3, 49, 0];
+  let loss: tf.Scalar | undefined;
+  let grads: tf.NamedTensorMap = {};
+  const reads = readsDuring(() => {
+    const r = tf.variableGrads(() => tf.sum(tf.square(gatherRows(table as unknown as tf.Tensor2D, ids))), [table]);
+    loss = r.value;
+    grads = r.grads;
+  });
+  assert.equal(reads, 0, 'gatherRows read a tensor out of the heap');
+  const tv = table.dataSync();
+  let want = 0;
+  for (const id of ids) for (let j = 0; j < 8; j++) want += tv[id * 8 + j] ** 2;
+  assert.ok(Math.abs(loss!.dataSync()[0] - want) < 1e-4 * want);
+  const g = grads[table.name].dataSync();
+  for (let r = 0; r < 50; r++) {
+    const k = ids.filter((id) => id === r).length;
+    for (let j = 0; j < 8; j++) assert.ok(Math.abs(g[r * 8 + j] - 2 * k * tv[r * 8 + j]) < 1e-5, `grad row ${r}`);
+  }
+  tf.dispose([loss!, table, ...Object.values(grads)]);
+});
