@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as path from 'node:path';
 import { LmiError } from './errors';
+import { broadcastReductionGrads } from './nn/kernels/broadcast-grads';
 import { copyFreeKernelsOnWasm } from './nn/kernels/copy-free';
 import { wasmKernels } from './nn/kernels/wasm-kernels';
 
@@ -63,6 +64,7 @@ async function activate(choice: BackendChoice): Promise<BackendInfo | string> {
     if (!ok) return `tf.setBackend('${tfName}') returned false`;
     await tf.ready();
     if (tfName === 'wasm') copyFreeKernelsOnWasm();
+    broadcastReductionGrads();
     const pkg =
       choice === 'cpu' ? '@tensorflow/tfjs-backend-cpu' : choice === 'wasm' ? '@tensorflow/tfjs-backend-wasm'
       : choice === 'tensorflow-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node(-gpu)';

@@ -126,3 +126,54 @@ test('gatherRows on wasm: forward and gradient run in the heap (no copy of the t
   }
   tf.dispose([loss!, table, ...Object.values(grads)]);
 });
+
+test('wasm Unpack (tf.unstack) along every axis equals index-by-index slices, without copying the input out of the heap', async (t) => {
+  await initBackend({ quiet: true });
+  if (tf.getBackend() !== 'wasm') return t.skip('wasm backend only');
+  const shape = [3, 4, 2];
+  const vals = Array.from({ length: 24 }, (_, i) => i * 1.5 - 7);
+  const x = tf.tensor(vals, shape);
+  for (let axis = -1; axis < 3; axis++) {
+    const a = (axis + 3) % 3;
+    let parts: tf.Tensor[] = [];
+    assert.equal(readsDuring(() => {
+      parts = tf.unstack(x, axis);
+    }), 0);
+    assert.equal(parts.length, shape[a]);
+    parts.forEach((p, i) => {
+      assert.deepEqual(p.shape, shape.filter((_, k) => k !== a));
+      const begin = shape.map((_, k) => (k === a ? i : 0));
+      const size = shape.map((d, k) => (k === a ? 1 : d));
+      assert.deepEqual(Array.from(p.dataSync()), refSlice(vals, shape, begin, size));
+    });
+    tf.dispose(parts);
+  }
+  x.dispose();
+});
+
+test('Sum and Mean gradients (broadcast, no ones array) equal dy broadcast over the reduced axes, bit for bit', async () => {
+  await initBackend({ quiet: true });
+  const rng = new Rng(3);
+  const x = tf.tensor(Array.from({ length: 2 * 3 * 4 }, () => rng.normal()), [2, 3, 4]);
+  for (const axis of [0, 1, 2, -1, [0, 2], [1, 2], [0, 1, 2]] as (number | number[])[]) {
+    for (const keepDims of [false, true]) {
+      const axes = tf.util.parseAxisParam(axis, x.shape);
+      const count = axes.reduce((n, a) => n * x.shape[a], 1);
+      const up = tf.tidy(() => tf.randomNormal(tf.sum(x, axis, keepDims).shape, 0, 1, 'float32', 11));
+      const gs = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.sum(v, axis, keepDims), up)))(x);
+      const gm = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.mean(v, axis, keepDims), up)))(x);
+      const u = up.dataSync();
+      const upShape = x.shape.map((d, a) => (axes.includes(a) ? 1 : d));
+      const s = gs.dataSync();
+      const m = gm.dataSync();
+      for (let f = 0; f < x.size; f++) {
+        const idx = [Math.floor(f / 12), Math.floor(f / 4) % 3, f % 4];
+        const j = idx.reduce((acc, v, a) => acc * upShape[a] + (axes.includes(a) ? 0 : v), 0);
+        assert.equal(s[f], u[j], `sum axis ${axis} keepDims ${keepDims} at ${f}`);
+        assert.equal(m[f], Math.fround(u[j] / count), `mean axis ${axis} keepDims ${keepDims} at ${f}`);
+      }
+      tf.dispose([up, gs, gm]);
+    }
+  }
+  x.dispose();
+});

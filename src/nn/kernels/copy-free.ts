@@ -6,7 +6,7 @@
  *   input a built-in gradient keeps): ~280 copies of activations per small-T5 training step. tfjs tensors are
  *   immutable and no wasm kernel writes into its inputs, so an identity can share the data, as the cpu backend's
  *   does (one more reference, no copy).
- * - Slice (and SplitV, which calls it once per output) first reads the *whole* input out of the wasm heap into a
+ * - Slice (and SplitV and Unpack, which call it once per output) first reads the *whole* input out of the wasm heap into a
  *   fresh ArrayBuffer (`readSync`), then copies the slice back in: splitting a [2048, 1024] activation in two made
  *   two 8 MB buffers of garbage. V8 counts such buffers as external memory and answers with extra scavenges and
  *   mark-compacts (every step, in every replica), on helper threads that compete with the replicas for the cores.
@@ -24,8 +24,8 @@ interface HeapBackend {
 type Info = tf.TensorInfo;
 
 /** Copy `x[begin : begin + size]` (any rank) into a new output through heap views. */
-function sliceFromHeap(backend: HeapBackend, x: Info, begin: number[], size: number[]): Info {
-  const out = backend.makeOutput(size, x.dtype);
+function sliceFromHeap(backend: HeapBackend, x: Info, begin: number[], size: number[], outShape = size): Info {
+  const out = backend.makeOutput(outShape, x.dtype);
   // Views after makeOutput: an allocation may grow the heap and detach earlier views.
   const src = backend.typedArrayFromHeap(x);
   const dst = backend.typedArrayFromHeap(out);
@@ -55,12 +55,13 @@ function sliceFromHeap(backend: HeapBackend, x: Info, begin: number[], size: num
 
 let registered = false;
 
-/** Replace the wasm backend's Identity, Slice and SplitV (once per thread; call after the backend loaded). */
+/** Replace the wasm backend's Identity, Slice, SplitV and Unpack (once per thread; call after the backend loaded). */
 export function copyFreeKernelsOnWasm(): void {
   if (registered) return;
   const original = (name: string): tf.KernelFunc => tf.getKernel(name, 'wasm')!.kernelFunc;
   const slice = original('Slice');
   const splitV = original('SplitV');
+  const unpack = original('Unpack');
   const replace = (kernelName: string, kernelFunc: tf.KernelFunc): void => {
     tf.unregisterKernel(kernelName, 'wasm');
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
@@ -90,6 +91,18 @@ export function copyFreeKernelsOnWasm(): void {
       const out = sliceFromHeap(args.backend as unknown as HeapBackend, x, [...begin], size);
       begin[axis] += s;
       return out;
+    });
+  });
+  replace('Unpack', (args) => {
+    const x = args.inputs.value as Info;
+    if (x.dtype === 'string') return unpack(args);
+    const rank = x.shape.length;
+    const axis = ((args.attrs as unknown as { axis: number }).axis + rank) % rank;
+    const size = x.shape.map((d, a) => (a === axis ? 1 : d));
+    const outShape = x.shape.filter((_, a) => a !== axis);
+    return Array.from({ length: x.shape[axis] }, (_, i) => {
+      const begin = x.shape.map((_d, a) => (a === axis ? i : 0));
+      return sliceFromHeap(args.backend as unknown as HeapBackend, x, begin, size, outShape);
     });
   });
   registered = true;
