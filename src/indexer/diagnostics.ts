@@ -15,7 +15,7 @@ import { docBatch } from './batches';
 import type { SemanticEncoder } from './semantic-encoder';
 
 /** h_j for every document and every j ≤ upto (teacher forcing with the stored codes): hs[j] is N × d. */
-export function corpusHidden(encoder: SemanticEncoder, corpus: EncodedBatch, docs: readonly number[], codes: readonly Int32Array[], upto: number, batchSize = 128): Float32Array[] {
+export function corpusHidden(encoder: SemanticEncoder, corpus: EncodedBatch, docs: readonly number[], codes: readonly Int32Array[], upto: number, batchSize = HIDDEN_BATCH): Float32Array[] {
   const d = encoder.dModel;
   const hs = Array.from({ length: upto + 1 }, () => new Float32Array(docs.length * d));
   for (let s = 0; s < docs.length; s += batchSize) {
@@ -30,6 +30,45 @@ export function corpusHidden(encoder: SemanticEncoder, corpus: EncodedBatch, doc
     }
   }
   return hs;
+}
+
+/** Documents per batch of a hidden-state pass over the corpus. */
+export const HIDDEN_BATCH = 128;
+
+/** Documents lo … hi − 1 of a hidden-state pass up to position `upto` (what one replica computes). */
+export interface HiddenRange {
+  lo: number;
+  hi: number;
+  upto: number;
+  batchSize: number;
+}
+
+/** `corpusHidden` over one range of documents. */
+export function rangeHidden(encoder: SemanticEncoder, corpus: EncodedBatch, codes: readonly Int32Array[], r: HiddenRange): Float32Array[] {
+  return corpusHidden(encoder, corpus, Array.from({ length: r.hi - r.lo }, (_, i) => r.lo + i), codes, r.upto, r.batchSize);
+}
+
+/**
+ * Documents 0 … n − 1 in `count` contiguous ranges cut at multiples of `batchSize`: every batch is the one a single
+ * pass forms, so the ranges' hidden states equal that pass's bit for bit.
+ */
+export function hiddenRanges(n: number, count: number, upto: number, batchSize = HIDDEN_BATCH): HiddenRange[] {
+  const batches = Math.ceil(n / batchSize);
+  const cut = (r: number): number => Math.min(n, Math.floor((batches * r) / count) * batchSize);
+  return Array.from({ length: count }, (_, r) => ({ lo: cut(r), hi: cut(r + 1), upto, batchSize }));
+}
+
+/** Per-range hidden states (in range order) joined into hs[j] over all documents. */
+export function joinHidden(parts: Float32Array[][]): Float32Array[] {
+  return parts[0].map((_, j) => {
+    const out = new Float32Array(parts.reduce((a, h) => a + h[j].length, 0));
+    let off = 0;
+    for (const h of parts) {
+      out.set(h[j], off);
+      off += h[j].length;
+    }
+    return out;
+  });
 }
 
 /** Codes of rows of h (N × d) under a codebook variable. */

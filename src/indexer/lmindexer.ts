@@ -31,7 +31,7 @@ import { type FrozenTensor, assignHostTensors, hostTensors } from '../train/para
 import { type MapSpec, type MapTask, type ParallelMapOptions, mapThreads, parallelMap } from '../train/parallel/map';
 import { type StepContext, Trainer } from '../train/trainer';
 import { batchOrder, batchesPerEpoch, docBatch, hintBatch } from './batches';
-import { DiagnosticsLog, changedShare, codesOf, corpusHidden, positionStats, tokenScores } from './diagnostics';
+import { DiagnosticsLog, type HiddenRange, changedShare, codesOf, corpusHidden, hiddenRanges, joinHidden, positionStats, rangeHidden, tokenScores } from './diagnostics';
 import { type GloveInitReport, initEmbeddingsFromGlove } from './glove-init';
 import { type LMIndexerOptions, hintRatioAt, lmIndexerOptions } from './options';
 import { type Stage, checkSamePlan, readState, runStages, stageName, stagePlan, writeState } from './progressive';
@@ -229,12 +229,12 @@ export class LMIndexer {
     const p = stage.position;
     if (stage.kind === 'codebook-init') {
       if (stage.kmeans) this.initCodebook(p);
-      this.evaluate(stage, index, 0);
+      await this.evaluate(stage, index, 0);
       return opts.onEval?.(stage, stageName(stage, index), 0, this);
     }
     if (stage.kind === 'assign') {
       const all = Array.from({ length: N }, (_, i) => i);
-      const hs = corpusHidden(this.encoder!, this.corpus!, all, this.codes, p);
+      const hs = await this.allHidden(p);
       this.codes[p] = codesOf(hs[p], this.encoder!.dModel, this.codebooks[p] as tf.Variable<tf.Rank.R2>, this.cb);
       this.previous.set(p, this.codes[p]);
       const st = positionStats(this.codes, this.codes[p], p, all);
@@ -258,10 +258,11 @@ export class LMIndexer {
         this.diagnostics.write({ kind: 'step', stage: stageName(stage, index), position: p + 1, step: info.step, loss: info.loss, ...this.lastLoss, lr: info.lr, gradNorm: info.gradNorm, ms: info.ms, numTensors: tf.memory().numTensors });
         const every = o.diagnosticsEvery > 0 ? o.diagnosticsEvery : perEpoch;
         if (info.step % every === 0 || info.step === steps) {
-          this.evaluate(stage, index, info.step);
+          const dp = DataParallel.of(trainer);
+          await this.evaluate(stage, index, info.step, dp);
           opts.onEval?.(stage, stageName(stage, index), info.step, this);
           // A reseeded codebook is copied into the worker replicas before the next step.
-          if (stage.kind === 'joint' && o.deadCodeReseed && this.reseedDeadCodes(p, info.step)) await DataParallel.of(trainer)?.sync();
+          if (stage.kind === 'joint' && o.deadCodeReseed && (await this.reseedDeadCodes(p, info.step, dp))) await dp?.sync();
           const last = this.diagnostics.rows[this.diagnostics.rows.length - 1];
           say(`lmindexer: ${stageName(stage, index)} step ${info.step}/${steps} loss ${info.loss.toFixed(3)} ${fmt(last)}`);
         }
@@ -308,16 +309,27 @@ export class LMIndexer {
     return p >= 0 ? this.previous.get(p) : undefined;
   }
 
-  /** Corpus-level diagnostics row (see diagnostics.ts). */
-  private evaluate(stage: Stage, index: number, step: number): void {
+  /**
+   * h_j (j ≤ p) of every document (teacher forcing with the stored codes). During a data-parallel stage (`dp`) each
+   * replica computes a range of the corpus on its identical weights: the same values, on every core.
+   */
+  private async allHidden(p: number, dp?: DataParallel<StageBatch>): Promise<Float32Array[]> {
+    const ranges = hiddenRanges(this.corpus!.batchSize, dp?.count ?? 1, p);
+    const local = (r: HiddenRange): Float32Array[] => rangeHidden(this.encoder!, this.corpus!, this.codes, r);
+    return joinHidden(dp ? await dp.map(ranges, local) : ranges.map(local));
+  }
+
+  /** Corpus-level diagnostics row (see diagnostics.ts); `evalMs` = the time it took. */
+  private async evaluate(stage: Stage, index: number, step: number, dp?: DataParallel<StageBatch>): Promise<void> {
+    const t0 = performance.now();
     if (stage.kind === 'recon-warmup') {
-      this.diagnostics.write({ kind: 'eval', stage: stageName(stage, index), position: 0, step, ...this.probe(stage) });
+      this.diagnostics.write({ kind: 'eval', stage: stageName(stage, index), position: 0, step, ...this.probe(stage), evalMs: Math.round(performance.now() - t0) });
       return;
     }
     const p = stage.position;
     const N = this.corpus!.batchSize;
     const all = Array.from({ length: N }, (_, i) => i);
-    const hs = corpusHidden(this.encoder!, this.corpus!, all, this.codes, p);
+    const hs = await this.allHidden(p, dp);
     const d = this.encoder!.dModel;
     let unstable = 0;
     if (p > 0) {
@@ -333,6 +345,7 @@ export class LMIndexer {
       this.previous.set(p, cur);
     }
     Object.assign(row, this.probe(stage));
+    row.evalMs = Math.round(performance.now() - t0);
     this.diagnostics.write(row);
   }
 
@@ -375,7 +388,7 @@ export class LMIndexer {
   }
 
   /** Optional collapse guard (not in the paper): unused codes of position p get random h rows. True if any did. */
-  private reseedDeadCodes(p: number, step: number): boolean {
+  private async reseedDeadCodes(p: number, step: number, dp?: DataParallel<StageBatch>): Promise<boolean> {
     const cur = this.previous.get(p);
     if (!cur) return false;
     const used = new Set(cur);
@@ -384,7 +397,7 @@ export class LMIndexer {
     if (!dead.length) return false;
     const N = this.corpus!.batchSize;
     const d = this.encoder!.dModel;
-    const h = corpusHidden(this.encoder!, this.corpus!, Array.from({ length: N }, (_, i) => i), this.codes, p)[p];
+    const h = (await this.allHidden(p, dp))[p];
     const rng = new Rng(this.options.seed + step);
     const table = Float32Array.from(this.codebooks[p].dataSync() as Float32Array);
     for (const j of dead) {

@@ -15,6 +15,7 @@ import { T5, type T5Options } from '../model/t5';
 import type { EncodedBatch } from '../text/index';
 import { type FrozenTensor, assignHostTensors, hostTensors } from '../train/parallel/host-tensors';
 import type { Replica, ReplicaSpec, ReplicaTask } from '../train/parallel/task';
+import { type HiddenRange, rangeHidden } from './diagnostics';
 import type { LMIndexerOptions } from './options';
 import type { Stage } from './progressive';
 import { Reconstructor, type ReconstructorShape } from './reconstructor';
@@ -63,6 +64,8 @@ export function createIndexerReplica(a: IndexerReplicaArgs): Replica<StageBatch>
   return {
     params: stageParams(all, a.stage),
     lossFn: (batch, ctx) => stageLoss(model, a.stage, batch, ctx).loss,
+    // A share of the per-epoch diagnostics pass (LMIndexer.allHidden).
+    map: (input) => rangeHidden(encoder, a.corpus, a.codes, input as HiddenRange),
     dispose: () => {
       encoder.dispose();
       reconstructor.dispose();

@@ -11,6 +11,7 @@ import { syntheticCorpus } from '../../src/data/synthetic';
 import { LMIndexer } from '../../src/indexer/lmindexer';
 import { lmIndexerOptions } from '../../src/indexer/options';
 import type { Stage } from '../../src/indexer/progressive';
+import { type HiddenRange, corpusHidden, hiddenRanges, joinHidden, rangeHidden } from '../../src/indexer/diagnostics';
 import { Reconstructor } from '../../src/indexer/reconstructor';
 import { indexerReplicaTask, shardStageBatch, stageBatchWeight } from '../../src/indexer/replica';
 import { SemanticEncoder } from '../../src/indexer/semantic-encoder';
@@ -116,6 +117,44 @@ test('2 workers: averaged gradient = whole-batch gradient (rel. error ≤ 1e-5) 
   tf.dispose(model.codebooks as tf.Variable[]);
 });
 
+test('DataParallel.map: the diagnostics hidden pass split over 2 replicas equals the single-thread pass bit for bit', async () => {
+  const cfg = tinyCfg();
+  const o = lmIndexerOptions(cfg, { hintRatios: [0.3] });
+  const tok = buildTokenizer(cfg.tokenizer, texts);
+  const m = cfg.model;
+  const rng = new Rng(8);
+  const model: StageModel = {
+    encoder: SemanticEncoder.create(m, tok.vocabSize, o.idLength, o.codebookSize, 1),
+    reconstructor: new Reconstructor({ dModel: m.dModel, numHeads: m.numHeads, dKv: m.dKv, dFf: m.dFf, layers: 1, maxLength: o.maxLength }, 2),
+    codebooks: Array.from({ length: o.idLength }, () => tf.variable(tf.tensor2d(Array.from({ length: o.codebookSize * m.dModel }, () => rng.normal()), [o.codebookSize, m.dModel]))),
+    corpus: encodeBatch(tok, texts, o.maxLength),
+    codes: [Int32Array.from(texts, () => rng.int(o.codebookSize))],
+    options: o,
+    maskId: tok.maskId,
+  };
+  const stage: Stage = { kind: 'encoder-warmup', position: 1, epochs: 1 };
+  const params = stageParams(indexerParams(model.encoder, model.reconstructor, model.codebooks), stage);
+  const trainer = new Trainer<StageBatch>({ params }, (b, ctx) => stageLoss(model, stage, b, ctx).loss, { seed: 4, learningRate: 1e-2 });
+  const dp = await DataParallel.start(trainer, 2, indexerReplicaTask(model, stage));
+  try {
+    await dp.step([stageBatch(model.corpus, [0, 3, 9, 14, 21, 33], o, 1)]); // the replicas' weights moved together
+    const ranges = hiddenRanges(texts.length, 2, 1, 8); // 40 documents, batches of 8: 16 + 24
+    assert.deepEqual(ranges.map((r) => [r.lo, r.hi]), [[0, 16], [16, 40]]);
+    const local = (r: HiddenRange) => rangeHidden(model.encoder, model.corpus, model.codes, r);
+    const split = joinHidden(await dp.map(ranges, local));
+    const single = corpusHidden(model.encoder, model.corpus, texts.map((_, i) => i), model.codes, 1, 8);
+    assert.equal(split.length, 2);
+    split.forEach((h, j) => assert.ok(Buffer.from(h.buffer).equals(Buffer.from(single[j].buffer)), `position ${j} differs`));
+    await assert.rejects(dp.map([ranges[0]], local), /map needs 2 inputs/);
+  } finally {
+    await dp.close();
+    trainer.dispose();
+    model.encoder.dispose();
+    model.reconstructor.dispose();
+    tf.dispose(model.codebooks as tf.Variable[]);
+  }
+});
+
 test('fit with 2 workers: all stages, diagnostics, unique IDs, no leaked tensors or threads, deterministic', async () => {
   const extras = { reconWarmupEpochs: 1, encoderWarmupEpochs: 1, jointEpochs: 2, probeDocs: 10, diagnosticsEvery: 2, deadCodeReseed: true };
   const tensors0 = tf.memory().numTensors;
@@ -132,6 +171,7 @@ test('fit with 2 workers: all stages, diagnostics, unique IDs, no leaked tensors
   assert.ok(rows.filter((r) => r.kind === 'step').every((r) => Number.isFinite(r.loss as number)));
   assert.equal(rows.filter((r) => r.kind === 'assign').length, 2);
   assert.ok(rows.some((r) => r.kind === 'eval' && typeof r.perplexity === 'number'));
+  assert.ok(rows.filter((r) => r.kind === 'eval').every((r) => typeof r.evalMs === 'number'));
   assert.equal(a.ids.length, texts.length);
   assert.equal(new Set(a.ids.map((r) => r.join(','))).size, texts.length, 'IDs unique after the collision position');
   a.lmi.dispose();

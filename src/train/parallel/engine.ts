@@ -217,6 +217,19 @@ export class DataParallel<B> {
     }
   }
 
+  /**
+   * A read-only computation on every replica's current weights, between steps: `inputs[0]` on this thread with
+   * `local`, `inputs[r]` on worker r with its replica's `map` (the spec's `create` must give one). The replicas hold
+   * identical weights, so this splits e.g. a diagnostics pass over the cores. Outputs in rank order.
+   */
+  async map<I, O>(inputs: I[], local: (input: I) => O): Promise<O[]> {
+    if (inputs.length !== this.count) throw new LmiError(`parallel: map needs ${this.count} inputs (one per replica), got ${inputs.length}`);
+    this.workers.forEach((_, i) => this.post(i, { type: 'map', input: inputs[i + 1] }));
+    const mine = local(inputs[0]);
+    const got = await Promise.all(this.workers.map((_, i) => this.expect(i, 'mapped')));
+    return [mine, ...got.map((g) => g.output as O)];
+  }
+
   /** Every replica's weights, flat (index 0 = main thread), and each worker's tf.memory().numTensors. */
   async replicaWeights(): Promise<{ weights: Float32Array[]; numTensors: number[] }> {
     this.workers.forEach((_, i) => this.post(i, { type: 'weights' }));

@@ -27,6 +27,11 @@ export interface ReplicaTask {
 export interface Replica<B> {
   params: Map<string, tf.Variable>;
   lossFn: LossFn<B>;
+  /**
+   * Optional read-only computation on the replica's current weights, run between steps by `DataParallel.map`
+   * (e.g. a diagnostics pass over part of the corpus). Input and output are structured-cloneable.
+   */
+  map?(input: unknown): unknown;
   dispose?(): void;
 }
 

@@ -23,6 +23,7 @@ export interface WorkerInit {
 export type ToWorker =
   | { type: 'sync'; weights: Float32Array; moments: { name: string; m: Float32Array; v: Float32Array }[]; optimizerStep: number }
   | { type: 'step'; job: StepJob<unknown> }
+  | { type: 'map'; input: unknown }
   | { type: 'weights' };
 
 export type FromWorker =
@@ -30,6 +31,7 @@ export type FromWorker =
   | { type: 'synced' }
   | { type: 'arrived'; loss: number; computeMs: number; lastUpdateMs: number }
   | { type: 'reduced' }
+  | { type: 'mapped'; output: unknown }
   | { type: 'weights'; weights: Float32Array; numTensors: number }
   | { type: 'error'; message: string; stack?: string };
 
@@ -86,6 +88,10 @@ async function main(): Promise<void> {
           lastUpdateMs = performance.now() - t1;
           break;
         }
+        case 'map':
+          if (!replica.map) throw new Error(`parallel: the replica spec of ${init.task.module} has no map`);
+          post({ type: 'mapped', output: replica.map(msg.input) });
+          break;
         case 'weights':
           post({ type: 'weights', weights: state.flatWeights(), numTensors: tf.memory().numTensors });
           break;
