@@ -255,7 +255,7 @@ export class LMIndexer {
       ...(parallel ? { workers: opts.workers, replicaTask: indexerReplicaTask(this.stageModel(), stage) } : {}),
     }, [{
       onStepEnd: async (info) => {
-        this.diagnostics.write({ kind: 'step', stage: stageName(stage, index), position: p + 1, step: info.step, loss: info.loss, ...this.lastLoss, lr: info.lr, gradNorm: info.gradNorm, ms: info.ms, numTensors: tf.memory().numTensors });
+        this.diagnostics.write({ kind: 'step', stage: stageName(stage, index), position: p + 1, step: info.step, loss: info.loss, ...this.lastLoss, lr: info.lr, gradNorm: info.gradNorm, ms: info.ms, ...(info.phases ? { phases: info.phases } : {}), numTensors: tf.memory().numTensors });
         const every = o.diagnosticsEvery > 0 ? o.diagnosticsEvery : perEpoch;
         if (info.step % every === 0 || info.step === steps) {
           const dp = DataParallel.of(trainer);
