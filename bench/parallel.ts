@@ -67,9 +67,9 @@ async function setup(cfg: ModelConfig, data: Seq2SeqBatch, replicas: number): Pr
 /**
  * Warm up every setup, then time them in turns of `block` consecutive steps each (after `rewarm` untimed steps), so
  * load changes hit all setups alike while every timed step follows a step of the same setup, as in training and as
- * the PyTorch peer runs. (Turns of single steps left each worker idle for a whole step of the other setups; its first
- * step after such a pause ran 10–20% slower — cold caches on a just-woken core —, a cost training never pays:
- * docs/parallel-scaling.md.)
+ * the PyTorch peer runs. (Turns of single steps, `--block 1 --rewarm 0`, leave each worker idle for whole steps of
+ * the other setups; before the copy-free kernels its steps after such a pause computed 30–75 ms longer than the
+ * main thread's. Both timings give the same figures now: docs/parallel-scaling.md.)
  */
 async function measure(cfg: ModelConfig, data: Seq2SeqBatch, counts: number[], warmup: number, steps: number, block: number, rewarm: number): Promise<Row[]> {
   const setups: Setup[] = [];
