@@ -41,6 +41,28 @@ function tinyCfg() {
   return cfg;
 }
 
+/** Encoder, reconstructor and random codebooks / position-1 codes of the tiny config on the test corpus. */
+function tinyStageModel(cfg: ReturnType<typeof tinyCfg>, o: ReturnType<typeof lmIndexerOptions>, seed: number): StageModel {
+  const tok = buildTokenizer(cfg.tokenizer, texts);
+  const m = cfg.model;
+  const rng = new Rng(seed);
+  return {
+    encoder: SemanticEncoder.create(m, tok.vocabSize, o.idLength, o.codebookSize, 1),
+    reconstructor: new Reconstructor({ dModel: m.dModel, numHeads: m.numHeads, dKv: m.dKv, dFf: m.dFf, layers: 1, maxLength: o.maxLength }, 2),
+    codebooks: Array.from({ length: o.idLength }, () => tf.variable(tf.tensor2d(Array.from({ length: o.codebookSize * m.dModel }, () => rng.normal()), [o.codebookSize, m.dModel]))),
+    corpus: encodeBatch(tok, texts, o.maxLength),
+    codes: [Int32Array.from(texts, () => rng.int(o.codebookSize))],
+    options: o,
+    maskId: tok.maskId,
+  };
+}
+
+function disposeStageModel(model: StageModel): void {
+  model.encoder.dispose();
+  model.reconstructor.dispose();
+  tf.dispose(model.codebooks as tf.Variable[]);
+}
+
 /** Threads of this process (Linux), to see that worker threads are gone. */
 function threads(): number {
   return fs.readdirSync('/proc/self/task').length;
@@ -70,18 +92,7 @@ test('2 workers: averaged gradient = whole-batch gradient (rel. error ≤ 1e-5) 
   const cfg = tinyCfg();
   // Hint ratio 0: every token is predicted, so the masks draw nothing and shards see the same masks as the whole batch.
   const o = lmIndexerOptions(cfg, { hintRatios: [0], contrastive: false });
-  const tok = buildTokenizer(cfg.tokenizer, texts);
-  const m = cfg.model;
-  const rng = new Rng(3);
-  const model: StageModel = {
-    encoder: SemanticEncoder.create(m, tok.vocabSize, o.idLength, o.codebookSize, 1),
-    reconstructor: new Reconstructor({ dModel: m.dModel, numHeads: m.numHeads, dKv: m.dKv, dFf: m.dFf, layers: 1, maxLength: o.maxLength }, 2),
-    codebooks: Array.from({ length: o.idLength }, () => tf.variable(tf.tensor2d(Array.from({ length: o.codebookSize * m.dModel }, () => rng.normal()), [o.codebookSize, m.dModel]))),
-    corpus: encodeBatch(tok, texts, o.maxLength),
-    codes: [Int32Array.from(texts, () => rng.int(o.codebookSize))],
-    options: o,
-    maskId: tok.maskId,
-  };
+  const model = tinyStageModel(cfg, o, 3);
   const docs = [0, 5, 7, 12, 19, 22, 30]; // odd size: shards of 3 and 4 documents with different token counts
   const stages: Stage[] = [{ kind: 'recon-warmup', position: -1, epochs: 1 }, { kind: 'encoder-warmup', position: 1, epochs: 1 }, { kind: 'joint', position: 1, epochs: 1 }];
   for (const stage of stages) {
@@ -112,26 +123,13 @@ test('2 workers: averaged gradient = whole-batch gradient (rel. error ≤ 1e-5) 
       trainer.dispose();
     }
   }
-  model.encoder.dispose();
-  model.reconstructor.dispose();
-  tf.dispose(model.codebooks as tf.Variable[]);
+  disposeStageModel(model);
 });
 
 test('DataParallel.map: the diagnostics hidden pass split over 2 replicas equals the single-thread pass bit for bit', async () => {
   const cfg = tinyCfg();
   const o = lmIndexerOptions(cfg, { hintRatios: [0.3] });
-  const tok = buildTokenizer(cfg.tokenizer, texts);
-  const m = cfg.model;
-  const rng = new Rng(8);
-  const model: StageModel = {
-    encoder: SemanticEncoder.create(m, tok.vocabSize, o.idLength, o.codebookSize, 1),
-    reconstructor: new Reconstructor({ dModel: m.dModel, numHeads: m.numHeads, dKv: m.dKv, dFf: m.dFf, layers: 1, maxLength: o.maxLength }, 2),
-    codebooks: Array.from({ length: o.idLength }, () => tf.variable(tf.tensor2d(Array.from({ length: o.codebookSize * m.dModel }, () => rng.normal()), [o.codebookSize, m.dModel]))),
-    corpus: encodeBatch(tok, texts, o.maxLength),
-    codes: [Int32Array.from(texts, () => rng.int(o.codebookSize))],
-    options: o,
-    maskId: tok.maskId,
-  };
+  const model = tinyStageModel(cfg, o, 8);
   const stage: Stage = { kind: 'encoder-warmup', position: 1, epochs: 1 };
   const params = stageParams(indexerParams(model.encoder, model.reconstructor, model.codebooks), stage);
   const trainer = new Trainer<StageBatch>({ params }, (b, ctx) => stageLoss(model, stage, b, ctx).loss, { seed: 4, learningRate: 1e-2 });
@@ -149,9 +147,7 @@ test('DataParallel.map: the diagnostics hidden pass split over 2 replicas equals
   } finally {
     await dp.close();
     trainer.dispose();
-    model.encoder.dispose();
-    model.reconstructor.dispose();
-    tf.dispose(model.codebooks as tf.Variable[]);
+    disposeStageModel(model);
   }
 });
 
