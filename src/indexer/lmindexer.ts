@@ -31,7 +31,7 @@ import { type FrozenTensor, assignHostTensors, hostTensors } from '../train/para
 import { type MapSpec, type MapTask, type ParallelMapOptions, mapThreads, parallelMap } from '../train/parallel/map';
 import { type StepContext, Trainer } from '../train/trainer';
 import { batchOrder, batchesPerEpoch, docBatch, hintBatch } from './batches';
-import { DiagnosticsLog, type HiddenRange, changedShare, codesOf, corpusHidden, hiddenRanges, joinHidden, positionStats, rangeHidden, tokenScores } from './diagnostics';
+import { DiagnosticsLog, type HiddenRange, changedShare, codesOf, hiddenRanges, joinHidden, positionStats, rangeHidden, tokenScores } from './diagnostics';
 import { type GloveInitReport, initEmbeddingsFromGlove } from './glove-init';
 import { type LMIndexerOptions, hintRatioAt, lmIndexerOptions } from './options';
 import { type Stage, checkSamePlan, readState, runStages, stageName, stagePlan, writeState } from './progressive';
@@ -228,8 +228,10 @@ export class LMIndexer {
     const N = this.corpus!.batchSize;
     const p = stage.position;
     if (stage.kind === 'codebook-init') {
-      if (stage.kmeans) this.initCodebook(p);
-      await this.evaluate(stage, index, 0);
+      // One hidden-state pass serves the k-means and the diagnostics row (the encoder does not change in between).
+      const hs = await this.allHidden(p);
+      if (stage.kmeans) this.initCodebook(p, hs[p]);
+      await this.evaluate(stage, index, 0, undefined, hs);
       return opts.onEval?.(stage, stageName(stage, index), 0, this);
     }
     if (stage.kind === 'assign') {
@@ -284,11 +286,9 @@ export class LMIndexer {
   }
 
   /** Eq 13: codebook p ← k-means of {h_p} (spherical, matching the cosine look-up), scaled to the mean ‖h‖. */
-  private initCodebook(p: number): void {
+  private initCodebook(p: number, h: Float32Array): void {
     const N = this.corpus!.batchSize;
-    const all = Array.from({ length: N }, (_, i) => i);
     const d = this.encoder!.dModel;
-    const h = corpusHidden(this.encoder!, this.corpus!, all, this.codes, p)[p];
     const km = kmeans({ data: h, n: N, dim: d }, this.options.codebookSize, { maxIters: 50, tol: 1e-4, nInit: 2, spherical: this.options.similarity === 'cosine' }, new Rng(this.options.seed + 11 + p));
     let mean = 0;
     for (let i = 0; i < N; i++) {
@@ -319,8 +319,8 @@ export class LMIndexer {
     return joinHidden(dp ? await dp.map(ranges, local) : ranges.map(local));
   }
 
-  /** Corpus-level diagnostics row (see diagnostics.ts); `evalMs` = the time it took. */
-  private async evaluate(stage: Stage, index: number, step: number, dp?: DataParallel<StageBatch>): Promise<void> {
+  /** Corpus-level diagnostics row (see diagnostics.ts); `evalMs` = the time it took; `precomputed`: this pass's hidden states when the caller has them. */
+  private async evaluate(stage: Stage, index: number, step: number, dp?: DataParallel<StageBatch>, precomputed?: Float32Array[]): Promise<void> {
     const t0 = performance.now();
     if (stage.kind === 'recon-warmup') {
       this.diagnostics.write({ kind: 'eval', stage: stageName(stage, index), position: 0, step, ...this.probe(stage), evalMs: Math.round(performance.now() - t0) });
@@ -329,7 +329,7 @@ export class LMIndexer {
     const p = stage.position;
     const N = this.corpus!.batchSize;
     const all = Array.from({ length: N }, (_, i) => i);
-    const hs = await this.allHidden(p, dp);
+    const hs = precomputed ?? (await this.allHidden(p, dp));
     const d = this.encoder!.dModel;
     let unstable = 0;
     if (p > 0) {

@@ -40,7 +40,8 @@ async function lmindexerRun(seed: number) {
   const corpus = loadCorpus(cfg.data, new Rng(cfg.seed).fork());
   const lmi = new LMIndexer(cfg, { reconWarmupEpochs: 1, encoderWarmupEpochs: 2, jointEpochs: 1, probeDocs: 12, diagnosticsEvery: 2 });
   const res = await lmi.fit(corpus);
-  const diagnostics = lmi.diagnostics.rows.map(({ ms: _ms, numTensors: _n, ...rest }) => rest);
+  // Wall-clock fields (step ms, data-parallel phases, eval ms) and tensor counts are not part of the result.
+  const diagnostics = lmi.diagnostics.rows.map(({ ms: _ms, evalMs: _e, phases: _p, numTensors: _n, ...rest }) => rest);
   const weights = [...lmi.allParams()].map(([n, v]) => [n, Array.from(v.dataSync())] as const);
   lmi.dispose();
   return { ids: res.ids, codebookSizes: res.codebookSizes, diagnostics, weights, backend: tf.getBackend() };
