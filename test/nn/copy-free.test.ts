@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend';
 import { gatherRows } from '../../src/nn/embedding';
+import { broadcastInto } from '../../src/nn/kernels/broadcast-grads';
 import { Rng } from '../../src/rng';
 
 /** Reference slice of a row-major array (any rank) computed index by index. */
@@ -176,4 +177,30 @@ test('Sum and Mean gradients (broadcast, no ones array) equal dy broadcast over 
     }
   }
   x.dispose();
+});
+
+test('broadcastInto: fills and copies runs like an index-by-index broadcast (rank 0–4, reduced axes anywhere, empty shapes)', () => {
+  const rng = new Rng(21);
+  for (let trial = 0; trial < 40; trial++) {
+    const rank = trial % 5;
+    const shape = Array.from({ length: rank }, () => (rng.next() < 0.05 ? 0 : 1 + rng.int(4)));
+    const expanded = shape.map((d) => (rng.next() < 0.5 ? 1 : d));
+    const src = Float32Array.from({ length: expanded.reduce((a, b) => a * b, 1) }, () => rng.normal());
+    const n = shape.reduce((a, b) => a * b, 1);
+    const out = new Float32Array(n);
+    broadcastInto(out, src, shape, expanded);
+    const want = Array.from({ length: n }, (_, f) => {
+      let rem = f;
+      let from = 0;
+      let stride = 1;
+      for (let a = rank - 1; a >= 0; a--) {
+        const i = rem % shape[a];
+        rem = Math.floor(rem / shape[a]);
+        if (expanded[a] !== 1) from += i * stride;
+        stride *= expanded[a];
+      }
+      return src[from];
+    });
+    assert.deepEqual(Array.from(out), want, `shape [${shape}] expanded [${expanded}]`);
+  }
 });
