@@ -68,7 +68,9 @@ async function main(): Promise<void> {
   const vocabSize = 8000;
   // One codebook per indexer position plus a 64-way last position (spreads the trie like a collision position).
   const vocab = new IdVocab(vocabSize, [...ref![0].map(() => cfg.indexer.codebookSize), 64]);
-  const model = withIdTokens(T5.create({ ...cfg.model, vocabSize }, { seed: 0 }), vocab, { seed: 1 });
+  const base = T5.create({ ...cfg.model, vocabSize }, { seed: 0 });
+  const model = withIdTokens(base, vocab, { seed: 1 });
+  base.dispose(); // withIdTokens copies it; the caller owns both
   const trie = IdTrie.from(ids, { codebookSize: vocab.maxCodebookSize });
   const rng = new Rng(7);
   const qs = Array.from({ length: queries }, () => Array.from({ length: 32 }, () => 4 + rng.int(vocabSize - 4)));
