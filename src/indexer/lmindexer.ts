@@ -261,10 +261,10 @@ export class LMIndexer {
         const every = o.diagnosticsEvery > 0 ? o.diagnosticsEvery : perEpoch;
         if (info.step % every === 0 || info.step === steps) {
           const dp = DataParallel.of(trainer);
-          await this.evaluate(stage, index, info.step, dp);
+          const hs = await this.evaluate(stage, index, info.step, dp);
           opts.onEval?.(stage, stageName(stage, index), info.step, this);
           // A reseeded codebook is copied into the worker replicas before the next step.
-          if (stage.kind === 'joint' && o.deadCodeReseed && (await this.reseedDeadCodes(p, info.step, dp))) await dp?.sync();
+          if (stage.kind === 'joint' && o.deadCodeReseed && hs && this.reseedDeadCodes(p, info.step, hs[p])) await dp?.sync();
           const last = this.diagnostics.rows[this.diagnostics.rows.length - 1];
           say(`lmindexer: ${stageName(stage, index)} step ${info.step}/${steps} loss ${info.loss.toFixed(3)} ${fmt(last)}`);
         }
@@ -319,12 +319,15 @@ export class LMIndexer {
     return joinHidden(dp ? await dp.map(ranges, local) : ranges.map(local));
   }
 
-  /** Corpus-level diagnostics row (see diagnostics.ts); `evalMs` = the time it took; `precomputed`: this pass's hidden states when the caller has them. */
-  private async evaluate(stage: Stage, index: number, step: number, dp?: DataParallel<StageBatch>, precomputed?: Float32Array[]): Promise<void> {
+  /**
+   * Corpus-level diagnostics row (see diagnostics.ts); `evalMs` = the time it took; `precomputed`: this pass's hidden
+   * states when the caller has them. Returns the hidden states it used (none in the reconstructor warm-up).
+   */
+  private async evaluate(stage: Stage, index: number, step: number, dp?: DataParallel<StageBatch>, precomputed?: Float32Array[]): Promise<Float32Array[] | undefined> {
     const t0 = performance.now();
     if (stage.kind === 'recon-warmup') {
       this.diagnostics.write({ kind: 'eval', stage: stageName(stage, index), position: 0, step, ...this.probe(stage), evalMs: Math.round(performance.now() - t0) });
-      return;
+      return undefined;
     }
     const p = stage.position;
     const N = this.corpus!.batchSize;
@@ -347,6 +350,7 @@ export class LMIndexer {
     Object.assign(row, this.probe(stage));
     row.evalMs = Math.round(performance.now() - t0);
     this.diagnostics.write(row);
+    return hs;
   }
 
   /** Reconstruction accuracy / macro-F1 on a fixed probe set with fixed hint masks, in the stage's query mode. */
@@ -387,8 +391,11 @@ export class LMIndexer {
     return { reconAccuracy: s.accuracy, reconMacroF1: s.macroF1 };
   }
 
-  /** Optional collapse guard (not in the paper): unused codes of position p get random h rows. True if any did. */
-  private async reseedDeadCodes(p: number, step: number, dp?: DataParallel<StageBatch>): Promise<boolean> {
+  /**
+   * Optional collapse guard (not in the paper): unused codes of position p get random rows of h (h_p of every
+   * document, from the diagnostics pass that just counted the codes). True if any did.
+   */
+  private reseedDeadCodes(p: number, step: number, h: Float32Array): boolean {
     const cur = this.previous.get(p);
     if (!cur) return false;
     const used = new Set(cur);
@@ -397,7 +404,6 @@ export class LMIndexer {
     if (!dead.length) return false;
     const N = this.corpus!.batchSize;
     const d = this.encoder!.dModel;
-    const h = (await this.allHidden(p, dp))[p];
     const rng = new Rng(this.options.seed + step);
     const table = Float32Array.from(this.codebooks[p].dataSync() as Float32Array);
     for (const j of dead) {
