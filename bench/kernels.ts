@@ -9,14 +9,13 @@
  * The wasm backend runs synchronously, so a call has finished when it returns. Best of `--reps`. Writes
  * bench/results/kernels.json.
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, initBackend } from '../src/backend';
 import { lmHeadCrossEntropy } from '../src/nn/loss';
 import { linear } from '../src/nn/ops';
 import { arg } from './t5-step-setup';
+import { runBench, writeBenchJson } from './bench-io';
 
 /** Best time of `reps` runs of f, alternating the project's kernels and tfjs' own (the first run of each discarded). */
 function timeBoth(f: () => void, reps: number): { kernels: number; tfjs: number } {
@@ -66,15 +65,8 @@ async function main(): Promise<void> {
   tf.dispose([h, w]);
 
   const out = { date: new Date().toISOString(), host: { cpus: os.cpus().length, model: os.cpus()[0]?.model, load: os.loadavg() }, backend: describeBackend(backend), reps, rows };
-  const file = path.join(__dirname, 'results', 'kernels.json');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
-  console.log(`wrote ${path.relative(process.cwd(), file)}`);
+  const file = writeBenchJson('kernels', out);
+  console.log(`wrote ${file}`);
 }
 
-if (require.main === module) {
-  main().catch((e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  });
-}
+runBench(module, main);

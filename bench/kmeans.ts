@@ -5,13 +5,12 @@
  * Run: `npx tsx bench/kmeans.ts [--quick]`; writes bench/results/kmeans.json.
  */
 import * as tf from '@tensorflow/tfjs';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { describeBackend, initBackend } from '../src/backend';
 import type { DenseMatrix } from '../src/embeddings/types';
 import { hcIndex } from '../src/quantize/hierarchical';
 import { kmeans } from '../src/quantize/kmeans';
 import { Rng } from '../src/rng';
+import { runBench, writeBenchJson } from './bench-io';
 
 /** Seeded Gaussian blobs: `centers` random centres (spread `scale`), unit-variance points around them. */
 function blobs(n: number, dim: number, centers: number, seed: number, scale = 4): DenseMatrix {
@@ -92,13 +91,8 @@ async function main(): Promise<void> {
     hc: { n: 4000, dim: 64, k: 32, depth: 2, seconds: hcS, codebookSizes: hc.codebookSizes },
     date: new Date().toISOString(),
   };
-  const file = path.join(__dirname, 'results', 'kmeans.json');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
-  console.log(`wrote ${path.relative(process.cwd(), file)}`);
+  const file = writeBenchJson('kmeans', out);
+  console.log(`wrote ${file}`);
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+runBench(module, main);

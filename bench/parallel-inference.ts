@@ -10,9 +10,7 @@
  * weights do not change the cost); the search model is the small T5 with ID tokens and random weights over a trie of
  * those documents' IDs. Writes bench/results/parallel-inference.json (best of `--reps`, load average before/after).
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { describeBackend, initBackend } from '../src/backend';
 import { preset } from '../src/config';
 import { loadCorpus } from '../src/data/loaders';
@@ -23,6 +21,7 @@ import { LMIndexer } from '../src/indexer/lmindexer';
 import { T5 } from '../src/model/t5';
 import { Rng } from '../src/rng';
 import { arg } from './t5-step-setup';
+import { runBench, writeBenchJson } from './bench-io';
 
 async function best<T>(reps: number, f: () => Promise<T>): Promise<{ seconds: number; out: T }> {
   let seconds = Infinity;
@@ -91,13 +90,8 @@ async function main(): Promise<void> {
     meta: { backend: describeBackend(info), cores: os.cpus().length, docs: texts.length, queries, reps, loadBefore, loadAfter: os.loadavg(), date: new Date().toISOString() },
     indexing, workerStart, search, ratios: { indexing_speedup: speedup(indexing), search_speedup: speedup(search) },
   };
-  const file = path.join(__dirname, 'results', 'parallel-inference.json');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
+  writeBenchJson('parallel-inference', out);
   console.log(JSON.stringify(out.ratios));
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+runBench(module, main);

@@ -12,9 +12,7 @@
  * times: best of `--steps` (contention only adds time); medians and CPU time per step (all threads) are kept.
  * Writes bench/results/parallel.json (with the load average before and after).
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { describeBackend, initBackend } from '../src/backend';
 import { T5, type Seq2SeqBatch } from '../src/model/t5';
 import { DataParallel } from '../src/train/parallel/engine';
@@ -22,6 +20,7 @@ import { t5ReplicaTask } from '../src/train/parallel/t5-replica';
 import type { ModelConfig } from '../src/config';
 import { type StepInfo, type StepPhases, Trainer } from '../src/train/trainer';
 import { arg, runTorchPeers, t5StepShape } from './t5-step-setup';
+import { runBench, writeBenchJson } from './bench-io';
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -137,15 +136,8 @@ async function main(): Promise<void> {
     backend: describeBackend(backend), timing: { steps, warmup, block, rewarm }, shapes: { batch, src_len: src, tgt_len: tgt, vocab }, model: cfg, tokens_per_step: tokens,
     tfjs: rows, pytorch: peers, ratios,
   };
-  const file = path.join(__dirname, 'results', 'parallel.json');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
-  console.log(`wrote ${path.relative(process.cwd(), file)}; load after ${loadAfter.map((x) => x.toFixed(2)).join(' ')}`);
+  const file = writeBenchJson('parallel', out);
+  console.log(`wrote ${file}; load after ${loadAfter.map((x) => x.toFixed(2)).join(' ')}`);
 }
 
-if (require.main === module) {
-  main().catch((e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  });
-}
+runBench(module, main);

@@ -10,15 +10,14 @@
  * PyTorch-CPU tokens/s for the identical model and shapes (bench/peer/torch_t5.py), and both ratios. Writes
  * bench/results/train-throughput.json.
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, initBackend } from '../src/backend';
 import { T5, type Seq2SeqBatch } from '../src/model/t5';
 import { Trainer } from '../src/train/trainer';
 import type { ModelConfig } from '../src/config';
 import { arg, runTorchPeers, t5StepShape } from './t5-step-setup';
+import { runBench, writeBenchJson } from './bench-io';
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -105,15 +104,8 @@ async function main(): Promise<void> {
     backend: describeBackend(backend), shapes: { batch, src_len: src, tgt_len: tgt, vocab }, model: cfg,
     flops_per_step: flops, tokens_per_step: tokens, matmul_peak_gflops: peak, tfjs, pytorch: peers, ratios,
   };
-  const file = path.join(__dirname, 'results', 'train-throughput.json');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
-  console.log(`wrote ${path.relative(process.cwd(), file)}`);
+  const file = writeBenchJson('train-throughput', out);
+  console.log(`wrote ${file}`);
 }
 
-if (require.main === module) {
-  main().catch((e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  });
-}
+runBench(module, main);
